@@ -1,0 +1,3 @@
+from eventcorpus.cli import main
+
+main()

