@@ -18,6 +18,7 @@ from typing import Any
 from eventcorpus.errors import EventCorpusError
 
 _SPACE = re.compile(r"\s+")
+UNANNOTATED = "unannotated"  # the annotator name of a record that carries no annotation pass
 
 
 def normalise_text(text: str) -> str:
@@ -244,7 +245,7 @@ class Record:
             ) from exc
         annotations = AnnotationSet(
             doc_id=document.id,
-            annotator=str(data.get("annotator") or "unknown"),
+            annotator=str(data.get("annotator") or UNANNOTATED),
             entities=entities,
             events=events,
             meta=dict(data.get("annotation_meta") or {}),
