@@ -226,3 +226,59 @@ def _load_cached(path: str) -> Schema:
     if not isinstance(raw, dict):
         raise EventCorpusError("E001", "the schema must be a YAML mapping", file=path)
     return parse_schema(raw, path)
+
+
+GENERATED_BEGIN = (
+    "<!-- BEGIN GENERATED FROM schema.yaml: do not edit by hand; run `eventcorpus schema --write-tables FILE` -->"
+)
+GENERATED_END = "<!-- END GENERATED FROM schema.yaml -->"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_tables(schema: Schema) -> str:
+    """The guideline tables (entity types, event types with roles and fillers, ACLED map)."""
+    lines = [f"Schema {schema.name} version {schema.version}.", "", "### Entity types", ""]
+    lines += ["| type | key | description |", "| --- | --- | --- |"]
+    lines += [f"| {e.name} | {e.key} | {_cell(e.description)} |" for e in schema.entity_types.values()]
+    lines += [
+        "",
+        "### Event types",
+        "",
+        "| type | key | source | definition | nearest ACLED type |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for t in schema.event_types.values():
+        acled = t.acled["event_type"] + (f" / {t.acled['sub_event_type']}" if t.acled.get("sub_event_type") else "")
+        lines.append(f"| {t.name} | {t.key} | {t.source} | {_cell(t.definition)} | {_cell(acled)} |")
+    lines += [
+        "",
+        "### Roles and the entity types that may fill them",
+        "",
+        "| event type | role | fillers | description |",
+        "| --- | --- | --- | --- |",
+    ]
+    for t in schema.event_types.values():
+        for role in t.roles.values():
+            lines.append(f"| {t.name} | {role.name} | {', '.join(role.fillers)} | {_cell(role.description)} |")
+    lines += [
+        "",
+        "### Event attributes",
+        "",
+        "| attribute | values | default | description |",
+        "| --- | --- | --- | --- |",
+    ]
+    for a in schema.attributes.values():
+        lines.append(f"| {a.name} | {', '.join(a.values)} | {a.default} | {_cell(a.description)} |")
+    return "\n".join(lines) + "\n"
+
+
+def replace_generated_tables(document: str, schema: Schema) -> str:
+    """Return ``document`` with the text between the generated markers rebuilt from ``schema``."""
+    if GENERATED_BEGIN not in document or GENERATED_END not in document:
+        raise EventCorpusError("E002", "the guidelines lack the generated-table markers", expected=GENERATED_BEGIN)
+    head, rest = document.split(GENERATED_BEGIN, 1)
+    _, tail = rest.split(GENERATED_END, 1)
+    return f"{head}{GENERATED_BEGIN}\n{markdown_tables(schema)}{GENERATED_END}{tail}"

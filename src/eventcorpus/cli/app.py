@@ -13,6 +13,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from eventcorpus import __version__
 from eventcorpus.errors import EventCorpusError
@@ -47,7 +48,7 @@ def cli_errors() -> Iterator[None]:
     try:
         yield
     except EventCorpusError as exc:
-        err.print(f"[red]✘[/red] {exc.render()}", markup=True)
+        err.print(f"[red]✘[/red] {escape(exc.render())}", markup=True)
         raise typer.Exit(exc.exit_code) from exc
 
 

@@ -8,17 +8,30 @@ from typing import Annotated
 import typer
 
 from eventcorpus.cli.app import app, cli_errors, out, print_json
-from eventcorpus.schema import load_schema
+from eventcorpus.corpus import atomic_open
+from eventcorpus.schema import load_schema, markdown_tables, replace_generated_tables
 
 
 @app.command("schema")
 def schema_command(
     path: Annotated[Path | None, typer.Option("--schema", help="Schema file (default: the project's).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    tables: Annotated[bool, typer.Option("--tables", help="Print the guideline tables as markdown.")] = False,
+    write_tables: Annotated[
+        Path | None, typer.Option("--write-tables", help="Rebuild the generated tables inside this markdown file.")
+    ] = None,
 ) -> None:
     """Check the schema and list its entity types, event types and roles."""
     with cli_errors():
         schema = load_schema(path)
+        if write_tables is not None:
+            with atomic_open(write_tables) as handle:
+                handle.write(replace_generated_tables(write_tables.read_text(encoding="utf-8"), schema))
+            out.print(f"rebuilt the schema tables in {write_tables}")
+            return
+    if tables:
+        typer.echo(markdown_tables(schema), nl=False)
+        return
     if as_json:
         print_json(
             {
