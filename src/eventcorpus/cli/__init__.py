@@ -4,6 +4,7 @@ from __future__ import annotations
 
 # Each command module registers its commands on the shared app when imported.
 from eventcorpus.cli import core as _core  # noqa: F401
+from eventcorpus.cli import quality as _quality  # noqa: F401
 from eventcorpus.cli.app import app
 
 

@@ -1,0 +1,87 @@
+"""Quality commands: evaluate predictions, agreement between annotators, adjudication, statistics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from eventcorpus.cli.app import app, cli_errors, out, print_json
+from eventcorpus.corpus import write_json_lines
+from eventcorpus.scoring import METRICS, Score, evaluate_files
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}"
+
+
+def _ci(found: Score, key: str) -> str:
+    if found.ci is None:
+        return ""
+    low, high = found.ci[key]
+    return f"[{100 * low:.1f}, {100 * high:.1f}]"
+
+
+def _score_table(title: str, rows: dict[str, Score], *, with_ci: bool) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in ("", "P", "R", "F1", *(["F1 95% CI"] if with_ci else []), "tp", "pred", "gold"):
+        table.add_column(column, justify="left" if not column else "right")
+    for name, found in rows.items():
+        cells = [name, _pct(found.precision), _pct(found.recall), _pct(found.f1)]
+        if with_ci:
+            cells.append(_ci(found, "f1"))
+        table.add_row(*cells, str(found.tp), str(found.n_pred), str(found.n_gold))
+    return table
+
+
+@app.command("evaluate")
+def evaluate_command(
+    gold: Annotated[Path, typer.Option("--gold", help="Gold canonical JSONL (one annotator per document).")],
+    pred: Annotated[Path, typer.Option("--pred", help="Predicted canonical JSONL.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    errors: Annotated[
+        Path | None, typer.Option("--errors", help="Write false positives and negatives in context (JSONL).")
+    ] = None,
+    compare_with: Annotated[
+        Path | None, typer.Option("--compare", help="A second prediction file: paired bootstrap of the F1 difference.")
+    ] = None,
+    ci: Annotated[bool, typer.Option("--ci/--no-ci", help="Bootstrap 95% confidence intervals over documents.")] = True,
+    n_bootstrap: Annotated[int, typer.Option("--n-bootstrap", min=1, help="Bootstrap replicates.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+) -> None:
+    """Score predictions: TI, TC, AI, AC, AI+, AC+ (TextEE's tuples) and entities, micro P/R/F1."""
+    with cli_errors():
+        result = evaluate_files(gold, pred, compare_path=compare_with, n_bootstrap=n_bootstrap if ci else 0, seed=seed)
+        if errors is not None:
+            write_json_lines(errors, result.errors)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    scores = result.scores
+    out.print(
+        f"{scores.documents} documents ({scores.gold_documents} gold, {scores.pred_documents} predicted; "
+        f"{len(scores.pred_only)} predicted without gold, {len(scores.gold_only)} gold without prediction)"
+    )
+    out.print(_score_table("Scores (x 100)", {m: scores.metrics[m] for m in METRICS}, with_ci=ci))
+    for table, metric in (("event_type", "TC"), ("event_type", "AC"), ("role", "AC"), ("entity_label", "entities")):
+        rows = {label: cells[metric] for label, cells in scores.tables[table].items() if metric in cells}
+        if rows:
+            out.print(_score_table(f"{metric} per {table.replace('_', ' ')}", rows, with_ci=ci))
+    if result.comparison is not None:
+        diffs = Table(title=f"paired bootstrap: {compare_with} minus {pred} (F1 x 100)", title_justify="left")
+        for column in ("", "A", "B", "B - A", "95% CI", "p"):
+            diffs.add_column(column, justify="right" if column else "left")
+        for metric, diff in result.comparison.items():
+            diffs.add_row(
+                metric,
+                _pct(diff.f1_a),
+                _pct(diff.f1_b),
+                f"{100 * diff.difference:+.1f}",
+                f"[{100 * diff.ci[0]:+.1f}, {100 * diff.ci[1]:+.1f}]",
+                f"{diff.p_value:.3f}",
+            )
+        out.print(diffs)
+    if errors is not None:
+        out.print(f"{len(result.errors)} errors written to {errors}")
