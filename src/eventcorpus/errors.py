@@ -88,6 +88,68 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
     ),
     ErrorSpec("E017", "unknown option value", "Use one of the values listed.", USAGE),
     # --- formats and validation (E1xx) ---
+    ErrorSpec(
+        "E100",
+        "input cannot be parsed in the stated format",
+        "Check --from names the file's real format; fix the line named.",
+    ),
+    ErrorSpec(
+        "E101",
+        "span cannot be expressed in the target offset mode",
+        "Use --offset-mode codepoint, or snap the span to grapheme boundaries.",
+    ),
+    ErrorSpec(
+        "E102",
+        "offset cannot be mapped back to a code point",
+        "The offset falls inside a surrogate pair or grapheme, or past the text; check --offset-mode.",
+    ),
+    ErrorSpec(
+        "E103",
+        "relation does not go from an event trigger to an entity",
+        "Draw each relation from a trigger span (event type label) to an argument span.",
+    ),
+    ErrorSpec(
+        "E104",
+        "discontinuous brat span",
+        "Split the annotation into continuous spans; eventcorpus spans are continuous.",
+    ),
+    ErrorSpec(
+        "E105",
+        "span text does not match the text at its offsets",
+        "The offsets or the .txt file changed; re-export both together.",
+    ),
+    ErrorSpec(
+        "E106",
+        "token does not align with the document text",
+        "Keep the '# text = ' line and the token column of the same export together.",
+    ),
+    ErrorSpec("E107", "format has no writer", "Convert to one of the formats with a writer.", USAGE),
+    # formats part B (oneie, m2e2, re3d) and the validator: E150-E199
+    ErrorSpec("E150", "M2E2 file is malformed", "Give the M2E2 JSON list of sentences (text_only_event.json)."),
+    ErrorSpec("E151", "token span outside the sentence", "Token spans are 0 <= start < end <= number of tokens."),
+    ErrorSpec(
+        "E152",
+        "sentences of one article are not together",
+        "Keep each article's sentences next to each other, or read with unit='sentence'.",
+    ),
+    ErrorSpec("E153", "OneIE record is malformed", "Each line needs doc_id, wnd_id, tokens and mention lists."),
+    ErrorSpec(
+        "E154",
+        "OneIE windows of one document disagree",
+        "Keep the windows of a document together, in order, with the same document text.",
+    ),
+    ErrorSpec(
+        "E155",
+        "re3d folder lacks documents.json or entities.json",
+        "Give the re3d root or one of its source folders.",
+        USAGE,
+    ),
+    ErrorSpec(
+        "E156",
+        "re3d row is malformed",
+        "Fix the row named: documents need _id and text; entities documentId, begin, end, type.",
+    ),
+    ErrorSpec("E157", "--fix would overwrite the input", "Write the fixed records to a new file.", USAGE),
     # --- doccano (E2xx) ---
     # --- agreement, adjudication, statistics (E3xx) ---
     # --- splits (E4xx) ---

@@ -1,0 +1,73 @@
+"""Small helpers shared by the format modules: read-side drop reports, folder outputs, document fields."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from eventcorpus.formats import Dropped
+from eventcorpus.records import UNANNOTATED, Document, Record
+
+# Document fields other than the text, in the order Document.to_dict writes them.
+DOCUMENT_FIELDS = ("title", "source", "url", "published", "language", "licence", "attribution", "provenance", "meta")
+
+
+def note_dropped(options: dict[str, Any], item: Dropped) -> None:
+    """Record an item a reader could not carry into canonical records.
+
+    Readers append to ``options["dropped"]`` (a list) when the caller passes one;
+    :func:`eventcorpus.convert.convert` does, and reports them with the writer's drops.
+    """
+    sink = options.get("dropped")
+    if isinstance(sink, list):
+        sink.append(item)
+
+
+def default_annotator(options: dict[str, Any]) -> str:
+    """The annotator name for records whose format does not say who annotated them."""
+    return str(options.get("annotator") or UNANNOTATED)
+
+
+def document_fields(record: Record) -> dict[str, Any]:
+    """The document's metadata (everything but the text) plus who annotated it."""
+    out = record.document.to_dict()
+    del out["text"]
+    out["text_sha256"] = record.document.text_sha256
+    out["annotator"] = record.annotations.annotator
+    if record.annotations.meta:
+        out["annotation_meta"] = record.annotations.meta
+    return out
+
+
+def document_from_fields(text: str, fields: dict[str, Any], fallback_id: str) -> Document:
+    """Rebuild a :class:`Document` from :func:`document_fields` output (missing fields take defaults)."""
+    data = {key: fields[key] for key in DOCUMENT_FIELDS if key in fields}
+    data["id"] = str(fields.get("id") or fallback_id)
+    data["text"] = text
+    return Document.from_dict(data)
+
+
+@contextlib.contextmanager
+def output_folder(path: str | Path) -> Iterator[Path]:
+    """Build a folder output in a temporary sibling and move it into place on success.
+
+    An existing folder (or file) at ``path`` is kept as ``<name>.<UTC timestamp>.bak``.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        yield tmp
+        if target.exists():
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+            os.replace(target, target.with_name(f"{target.name}.{stamp}.bak"))
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
