@@ -19,7 +19,9 @@ Units (option ``unit``):
 - ``"sentence"``: one document per sentence, id = the sentence id,
   ``meta["sentence_id"]`` and ``meta["article_id"]``.
 
-Pass ``options["report"]`` (a :class:`ConversionReport`) to receive counts and dropped items.
+Read-side losses (labels mapped to null, entities created for arguments) go to
+``options["dropped"]`` when it is a list (the convention of :mod:`eventcorpus.formats._shared`);
+``options["report"]`` (a :class:`ConversionReport`) also receives the counts.
 """
 
 from __future__ import annotations
@@ -63,6 +65,9 @@ def read(path: Path, *, schema: Schema, options: dict[str, Any] | None = None) -
     if unit not in ("article", "sentence"):
         raise EventCorpusError("E017", f"m2e2 unit {unit!r}", expected="'article' or 'sentence'")
     report: ConversionReport | None = options.get("report")
+    if isinstance(options.get("dropped"), list):
+        report = report or ConversionReport()
+        report.dropped = options["dropped"]
     file = str(path)
     sentences = _load(Path(path))
     labels = _LabelMap(schema, file)
