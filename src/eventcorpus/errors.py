@@ -87,6 +87,19 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
         "Fix the inputs listed, or pass --skip-invalid to write the good ones and a report of the rest.",
     ),
     ErrorSpec("E017", "unknown option value", "Use one of the values listed.", USAGE),
+    ErrorSpec(
+        "E018",
+        "boilerplate patterns file is invalid",
+        "Follow the shape of eventcorpus/boilerplate.yaml: boilerplate: [{rule, pattern}], metadata: [{field, pattern}].",
+        USAGE,
+    ),
+    ErrorSpec(
+        "E019",
+        "JSON Lines article record lacks text or has a field of the wrong type",
+        'Each line needs a non-empty "text" string; title, url, published, source, licence, attribution '
+        "and language must be strings when present.",
+    ),
+    ErrorSpec("E020", "no articles found in the inputs", "Give .txt, .html/.htm or .jsonl files, or folders holding them."),
     # --- formats and validation (E1xx) ---
     ErrorSpec(
         "E100",
@@ -151,11 +164,175 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
     ),
     ErrorSpec("E157", "--fix would overwrite the input", "Write the fixed records to a new file.", USAGE),
     # --- doccano (E2xx) ---
+    ErrorSpec(
+        "E200",
+        "doccano server unreachable",
+        "Start the server (scripts/doccano_server.py start) or check --url; retried with back-off before giving up.",
+        USAGE,
+    ),
+    ErrorSpec(
+        "E201",
+        "doccano login failed",
+        "Check EVENTCORPUS_DOCCANO_USER / EVENTCORPUS_DOCCANO_PASSWORD (or the prompted credentials).",
+        USAGE,
+    ),
+    ErrorSpec("E202", "doccano project missing", "Check --project, or create the project with `eventcorpus doccano push`.", USAGE),
+    ErrorSpec(
+        "E203",
+        "no doccano task worker running",
+        "Start the worker beside the web server: `doccano task` (scripts/doccano_server.py starts both).",
+        USAGE,
+    ),
+    ErrorSpec(
+        "E204",
+        "doccano rejected lines of an import",
+        "Fix the lines listed (the import kept the others); pushing again skips documents already there.",
+    ),
+    ErrorSpec(
+        "E205",
+        "doccano server version not supported",
+        "eventcorpus talks to doccano 1.8 (tested with 1.8.4); point --url at a doccano 1.8 server.",
+        USAGE,
+    ),
+    ErrorSpec(
+        "E206",
+        "doccano request failed",
+        "Read the server's answer above; check the project settings and the server log.",
+        USAGE,
+    ),
+    ErrorSpec("E207", "doccano task failed", "Read the task error above and the worker's log (`doccano task`).", USAGE),
+    ErrorSpec(
+        "E208",
+        "no doccano credentials",
+        "Set EVENTCORPUS_DOCCANO_USER and EVENTCORPUS_DOCCANO_PASSWORD, or run in a terminal to be prompted.",
+        USAGE,
+    ),
+    ErrorSpec(
+        "E209",
+        "document edited inside doccano",
+        "doccano texts must stay as pushed: restore the text in doccano, or delete the example and push the document again.",
+    ),
+    ErrorSpec(
+        "E210",
+        "pre-annotations do not fit the documents pushed",
+        "Give at most one annotation set per document, for documents in DOCS.",
+    ),
+    ErrorSpec(
+        "E211",
+        "doccano example cannot be mapped to a document",
+        "Push documents with `eventcorpus doccano push` (it stores doc_id and text_sha256 in each example's meta).",
+    ),
+    ErrorSpec(
+        "E212",
+        "doccano server cannot be installed or started",
+        "Read the log named above; doccano 1.8.4 needs Python 3.8-3.11 (pandas<2 has no wheels for 3.12).",
+        USAGE,
+    ),
     # --- agreement, adjudication, statistics (E3xx) ---
+    ErrorSpec("E300", "no canonical files to read", "Give a folder holding canonical .jsonl files.", USAGE),
+    ErrorSpec(
+        "E301",
+        "several annotators for one document in a file to score",
+        "Score one annotator at a time: adjudicate into gold first, or filter the file by annotator.",
+    ),
+    ErrorSpec("E302", "unknown metric", "Use TI, TC, AI, AC, AI+, AC+ or entities.", USAGE),
+    ErrorSpec(
+        "E303",
+        "one annotator labelled one document twice",
+        "Keep one annotation set per document and annotator (remove the older file or record).",
+    ),
+    ErrorSpec(
+        "E304",
+        "records of one document have different texts",
+        "Offsets are only comparable over the same text: re-export both files from the same documents.",
+    ),
+    ErrorSpec("E305", "unknown adjudication strategy", "Use majority, union or prefer:NAME.", USAGE),
+    ErrorSpec(
+        "E306",
+        "split manifest cannot be read",
+        'Give a JSON file {"assignments": {doc_id: split}} as written by eventcorpus split.',
+    ),
+    ErrorSpec(
+        "E307",
+        "preferred annotator never appears",
+        "Name an annotator that occurs in the input (see eventcorpus agree DIR).",
+        USAGE,
+    ),
+    ErrorSpec(
+        "E308",
+        "no document was labelled by two or more annotators",
+        "Agreement needs documents annotated by at least two annotators; assign overlapping documents.",
+    ),
     # --- splits (E4xx) ---
+    ErrorSpec("E401", "document appears twice in the split input", "Remove the duplicate record, or merge the two with `eventcorpus ingest`."),
+    ErrorSpec("E402", "date is not ISO 8601", "Write published dates as YYYY-MM-DD or YYYY-MM-DDTHH:MM."),
+    ErrorSpec("E403", "documents without a published date cannot be split by time", "Add the dates, or use --by hash."),
+    ErrorSpec("E404", "split list missing", "Give a folder with train.txt, dev.txt and test.txt (one id per line).", USAGE),
+    ErrorSpec("E405", "id listed in two splits", "Keep each id in exactly one list."),
+    ErrorSpec("E406", "not a split manifest", "Give a manifest written by `eventcorpus split`.", USAGE),
+    ErrorSpec("E407", "split manifest checksum mismatch", "Re-create the manifest with `eventcorpus split`."),
+    ErrorSpec("E408", "documents not covered by the split lists", "Add their ids to one of the lists, or pass --allow-unassigned to leave them out."),
     # --- model, prediction, scoring (E5xx) ---
+    ErrorSpec("E500", "nothing to train on", "Give canonical records with gold entities and events (train and dev)."),
+    ErrorSpec(
+        "E501", "not a usable model folder", "Give the folder written by `eventcorpus train`, or retrain the model.", USAGE
+    ),
+    ErrorSpec("E502", "model config is invalid", "Fix the config; see models/README.md for its keys.", USAGE),
+    ErrorSpec(
+        "E503",
+        "the encoder cannot be loaded",
+        "Install the optional extra (torch, transformers) and give a local or cached model.",
+        USAGE,
+    ),
+    ErrorSpec(
+        "E504", "unsupported prediction input", "Give canonical .jsonl records, a .txt file, or a folder of .txt files.", USAGE
+    ),
     # --- publishing (E6xx) ---
     # --- corpus sources and build (E7xx) ---
+    ErrorSpec(
+        "E700", "sources manifest is malformed", "Fix corpus/sources.yaml: each file needs path and sha256.", USAGE
+    ),
+    ErrorSpec(
+        "E701",
+        "source file hash mismatch",
+        "The file differs from the pinned one: delete it and fetch again, or check the mirror is an unchanged copy.",
+    ),
+    ErrorSpec(
+        "E702",
+        "source file cannot be downloaded",
+        "Check the network, or pass --mirror DIR with a local copy laid out like ../shared/datasets.",
+        USAGE,
+    ),
+    ErrorSpec(
+        "E703", "source file missing", "Check --mirror (laid out as <part>/<folder>/<file>) or the repository.", USAGE
+    ),
+    ErrorSpec("E704", "corpus document not found", "Run `eventcorpus corpus fetch` and check the document key.", USAGE),
+    ErrorSpec(
+        "E705",
+        "authoring file already exists",
+        "An annotator's file is never overwritten: edit it, or move it away first.",
+        USAGE,
+    ),
+    ErrorSpec("E710", "authoring file is malformed", "See the authoring form in corpus/README.md."),
+    ErrorSpec("E711", "span text not found", "Quote the text exactly as it is in the document (case, spaces)."),
+    ErrorSpec("E712", "span text is ambiguous", "Add `occurrence: N` or a `context:` quote that occurs once."),
+    ErrorSpec(
+        "E713",
+        "span context does not identify the span",
+        "Give a context quote that occurs once and contains the text.",
+    ),
+    ErrorSpec("E714", "span offsets do not match the text", "Fix start/end or the quoted text (code-point offsets)."),
+    ErrorSpec(
+        "E715", "label not in the schema", "Use an entity type or event type of annotation_guidelines/schema.yaml."
+    ),
+    ErrorSpec("E716", "role not allowed", "Use a role the schema allows for this event type."),
+    ErrorSpec("E717", "filler type not allowed", "Point the role at an entity of a type the schema allows for it."),
+    ErrorSpec("E718", "attribute not in the schema", "Use polarity: positive|negative and modality: asserted|other."),
+    ErrorSpec(
+        "E719",
+        "stand-off annotation has no document",
+        "Fetch the sources (`eventcorpus corpus fetch`) so every annotated document is present.",
+    ),
 )
 
 
