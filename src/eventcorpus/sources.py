@@ -1,0 +1,344 @@
+"""The corpus sources: the pinned manifest, fetching with hash checks, and the documents in them.
+
+``corpus/sources.yaml`` names every source file with its origin (pinned to a commit), its
+licence and its SHA-256. :func:`fetch_sources` materialises the remote files under a
+destination folder (``build/sources/`` by default), from their origin over HTTPS or from a
+local mirror laid out like ``../shared/datasets`` (``<path>`` as in the manifest), and checks
+every hash. :func:`corpus_documents` lists the documents the project annotates: every re3d
+document (a re3d folder is one newline-delimited ``documents.json``) and the CEMO report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from eventcorpus.corpus import atomic_open
+from eventcorpus.errors import EventCorpusError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SOURCES_PATH = REPO_ROOT / "corpus" / "sources.yaml"
+DEFAULT_DEST = Path("build") / "sources"
+CEMO_KEY = "cemo"
+CEMO_PATH = Path("corpus") / "raw" / "cemo_2022-01-06_bases-attacked.txt"
+RE3D_FOLDERS = (
+    "CENTCOM",
+    "US State Department",
+    "UK Government",
+    "Australian Department of Foreign Affairs",
+    "Wikipedia",
+    "BBC Online",
+    "Delegation of the European Union to Syria",
+)
+_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # relative to the destination (remote) or to the repository (local)
+    sha256: str
+    url: str | None = None
+    member: str | None = None  # the file inside a zip archive at ``url``
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    kind: str  # "remote" (fetched) or "local" (committed in the repository)
+    part: str
+    origin: str
+    licence: str
+    licence_text: str
+    attribution: str
+    files: tuple[SourceFile, ...]
+    commit: str | None = None
+
+
+@dataclass
+class FetchReport:
+    dest: str
+    fetched: list[str] = field(default_factory=list)  # copied or downloaded now
+    present: list[str] = field(default_factory=list)  # already there with the right hash
+    local: list[str] = field(default_factory=list)  # committed files, checked in place
+
+    @property
+    def up_to_date(self) -> bool:
+        return not self.fetched
+
+
+def load_sources(path: str | Path | None = None) -> list[Source]:
+    """Read and check the sources manifest (E700 on any missing field)."""
+    manifest = Path(path) if path is not None else SOURCES_PATH
+    try:
+        raw = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise EventCorpusError("E700", f"cannot read the manifest: {exc}", file=str(manifest)) from exc
+    except yaml.YAMLError as exc:
+        raise EventCorpusError("E700", f"not valid YAML: {exc}", file=str(manifest)) from exc
+    if not isinstance(raw, dict) or not isinstance(raw.get("sources"), list):
+        raise EventCorpusError("E700", "the manifest needs a `sources:` list", file=str(manifest))
+    sources = []
+    for index, item in enumerate(raw["sources"]):
+        where = f"sources[{index}]"
+        try:
+            files = tuple(
+                SourceFile(
+                    path=str(f["path"]),
+                    sha256=str(f["sha256"]).lower(),
+                    url=f.get("url"),
+                    member=f.get("member"),
+                    size=f.get("size"),
+                )
+                for f in item["files"]
+            )
+            source = Source(
+                name=str(item["name"]),
+                kind=str(item["kind"]),
+                part=str(item.get("part", "")),
+                origin=str(item["origin"]),
+                licence=str(item["licence"]),
+                licence_text=str(item.get("licence_text", "")),
+                attribution=str(item.get("attribution", "")),
+                files=files,
+                commit=item.get("commit"),
+            )
+        except (KeyError, TypeError) as exc:
+            raise EventCorpusError(
+                "E700",
+                f"{where} lacks a field ({exc!r})",
+                file=str(manifest),
+                expected="name, kind, origin, licence, files",
+            ) from exc
+        if source.kind not in ("remote", "local"):
+            raise EventCorpusError(
+                "E700", f"{where} kind {source.kind!r}", file=str(manifest), expected="remote or local"
+            )
+        for f in files:
+            if not re.fullmatch(r"[0-9a-f]{64}", f.sha256):
+                raise EventCorpusError(
+                    "E700", f"{where} file {f.path}: sha256 is not 64 hex digits", file=str(manifest)
+                )
+            if source.kind == "remote" and not f.url:
+                raise EventCorpusError("E700", f"{where} file {f.path} has no url", file=str(manifest))
+        sources.append(source)
+    return sources
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_hash(path: Path, expected: str) -> None:
+    """Raise E701 naming the file, the expected and the actual hash when they differ."""
+    actual = sha256_file(path)
+    if actual != expected:
+        raise EventCorpusError(
+            "E701",
+            f"{path} has SHA-256 {actual}",
+            file=str(path),
+            expected=f"SHA-256 {expected}",
+        )
+
+
+def fetch_sources(
+    dest: str | Path = DEFAULT_DEST,
+    *,
+    mirror: str | Path | None = None,
+    sources: list[Source] | None = None,
+    repo_root: str | Path = REPO_ROOT,
+    timeout: float = 60.0,
+) -> FetchReport:
+    """Materialise every remote source file under ``dest`` and check every hash.
+
+    A file already under ``dest`` with the right hash is left alone (re-running does
+    nothing). A file with the wrong hash there is replaced. Files come from ``mirror``
+    when given (``mirror/<path>``), else from their pinned origin over HTTPS.
+    """
+    dest_dir = Path(dest)
+    report = FetchReport(dest=str(dest_dir))
+    for source in sources if sources is not None else load_sources():
+        for file in source.files:
+            if source.kind == "local":
+                local = Path(repo_root) / file.path
+                if not local.is_file():
+                    raise EventCorpusError("E703", f"local source {source.name} lacks {file.path}", file=str(local))
+                check_hash(local, file.sha256)
+                report.local.append(file.path)
+                continue
+            target = dest_dir / file.path
+            if target.is_file() and sha256_file(target) == file.sha256:
+                report.present.append(file.path)
+                continue
+            data = _read_mirror(Path(mirror), file) if mirror is not None else _download(file, timeout)
+            actual = hashlib.sha256(data).hexdigest()
+            origin = str(Path(mirror) / file.path) if mirror is not None else str(file.url)
+            if actual != file.sha256:
+                raise EventCorpusError(
+                    "E701", f"{origin} has SHA-256 {actual}", file=origin, expected=f"SHA-256 {file.sha256}"
+                )
+            with atomic_open(target, "wb") as handle:
+                handle.write(data)
+            report.fetched.append(file.path)
+    return report
+
+
+def _read_mirror(mirror: Path, file: SourceFile) -> bytes:
+    path = mirror / file.path
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise EventCorpusError("E703", f"the mirror has no {file.path} ({exc.strerror})", file=str(path)) from exc
+
+
+def _download(file: SourceFile, timeout: float) -> bytes:
+    url = str(file.url)
+    try:
+        with httpx.Client(timeout=httpx.Timeout(timeout, connect=15.0), follow_redirects=True) as client:
+            response = client.get(url)
+            response.raise_for_status()
+            data = response.content
+    except httpx.HTTPError as exc:
+        raise EventCorpusError("E702", f"GET {url} failed: {exc!r}", file=file.path) from exc
+    if file.member is None:
+        return data
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = [n for n in archive.namelist() if n == file.member or n.endswith("/" + file.member)]
+            if not names:
+                raise EventCorpusError("E703", f"{url} holds no {file.member}", file=file.path)
+            return archive.read(names[0])
+    except zipfile.BadZipFile as exc:
+        raise EventCorpusError("E702", f"{url} is not a zip archive ({exc})", file=file.path) from exc
+
+
+# --- re3d documents -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Re3dEntity:
+    begin: int
+    end: int
+    type: str
+    value: str
+
+
+@dataclass
+class CorpusDocument:
+    """One document of the project's corpus: its key, source id, text and origin."""
+
+    key: str
+    source: str  # "re3d/<folder>/<_id>" or "cemo"
+    text: str
+    title: str | None = None
+    url: str | None = None
+    licence: str = "unknown"
+    attribution: str | None = None
+    re3d_entities: list[Re3dEntity] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def folder_slug(folder: str) -> str:
+    return re.sub(r"[^a-z0-9]", "-", folder.lower())
+
+
+def re3d_key(folder: str, doc_id: str) -> str:
+    """The authoring key of a re3d document: ``re3d-<folder-slug>-<_id>``."""
+    return f"re3d-{folder_slug(folder)}-{doc_id}"
+
+
+def read_re3d_folder(
+    folder_dir: Path, *, licence: str = "unknown", attribution: str | None = None
+) -> list[CorpusDocument]:
+    """Documents of one re3d folder in file order, each with its gold entities (confidence != 0)."""
+    folder = folder_dir.name
+    documents: list[CorpusDocument] = []
+    by_id: dict[str, CorpusDocument] = {}
+    for name in ("documents.json", "entities.json"):
+        path = folder_dir / name
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise EventCorpusError("E703", f"cannot read {path} ({exc.strerror})", file=str(path)) from exc
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise EventCorpusError("E005", str(exc), file=str(path), line=number) from exc
+            if name == "documents.json":
+                doc = CorpusDocument(
+                    key=re3d_key(folder, row["_id"]),
+                    source=f"re3d/{folder}/{row['_id']}",
+                    text=row["text"],
+                    title=row.get("title"),
+                    url=row.get("sourceUrl"),
+                    licence=licence,
+                    attribution=attribution,
+                )
+                documents.append(doc)
+                by_id[row["_id"]] = doc
+            elif row.get("confidence", 1) != 0 and row["documentId"] in by_id:
+                by_id[row["documentId"]].re3d_entities.append(
+                    Re3dEntity(int(row["begin"]), int(row["end"]), str(row["type"]), str(row["value"]))
+                )
+    return documents
+
+
+def cemo_document(repo_root: str | Path = REPO_ROOT) -> CorpusDocument:
+    """The CEMO report, cleaned by ``eventcorpus.ingest`` when it is there, else the raw text."""
+    path = Path(repo_root) / CEMO_PATH
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise EventCorpusError("E703", f"cannot read the CEMO report ({exc.strerror})", file=str(path)) from exc
+    text, title, published, cleaned = raw, None, None, False
+    try:  # ingest's cleaning gives the clean text the offsets point into
+        from eventcorpus.ingest import Defaults, load_patterns, read_txt
+
+        ingested = read_txt(path, load_patterns(), Defaults())
+        text, title, published, cleaned = ingested.text, ingested.title, ingested.published, True
+    except ImportError:
+        pass
+    return CorpusDocument(
+        key=CEMO_KEY,
+        source=CEMO_KEY,
+        text=text,
+        title=title or "Military Bases Housing U.S. Forces Attacked in Syria and Iraq",
+        licence="all-rights-reserved",
+        attribution="CEMO Center - Paris, The Reference",
+        meta={"cleaned_by_ingest": cleaned, "published": published},
+    )
+
+
+def corpus_documents(
+    dest: str | Path = DEFAULT_DEST, *, repo_root: str | Path = REPO_ROOT
+) -> dict[str, CorpusDocument]:
+    """Every document of the corpus by key: the re3d folders under ``dest`` and the CEMO report."""
+    licences = {s.name: s for s in load_sources(Path(repo_root) / "corpus" / "sources.yaml")}
+    out: dict[str, CorpusDocument] = {}
+    for folder in RE3D_FOLDERS:
+        source = licences.get(f"re3d-{folder_slug(folder)}")
+        for doc in read_re3d_folder(
+            Path(dest) / "re3d" / folder,
+            licence=source.licence if source else "unknown",
+            attribution=source.attribution if source else None,
+        ):
+            out[doc.key] = doc
+    cemo = cemo_document(repo_root)
+    out[cemo.key] = cemo
+    return out
