@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from eventcorpus.agreement import MODES, Figure, agreement_in_folder
 from eventcorpus.cli.app import app, cli_errors, out, print_json
 from eventcorpus.corpus import write_json_lines
 from eventcorpus.scoring import METRICS, Score, evaluate_files
@@ -85,3 +86,74 @@ def evaluate_command(
         out.print(diffs)
     if errors is not None:
         out.print(f"{len(result.errors)} errors written to {errors}")
+
+
+def _figure(figure: Figure, *, percent: bool = True) -> str:
+    text = "—" if figure.value is None else (f"{100 * figure.value:.1f}" if percent else f"{figure.value:.3f}")
+    return text + ("*" if figure.low_support else "")
+
+
+@app.command("agree")
+def agree_command(
+    directory: Annotated[Path, typer.Argument(help="Folder of canonical JSONL files, one or more annotators each.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    min_items: Annotated[
+        int, typer.Option("--min-items", min=1, help="Mark figures resting on fewer items than this.")
+    ] = 10,
+) -> None:
+    """Agreement between annotators: F1 on the scorer's tuples, Cohen's kappa, Krippendorff's alpha."""
+    with cli_errors():
+        result = agreement_in_folder(directory, min_items=min_items)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    out.print(
+        f"{result.documents} documents labelled by two or more of {len(result.annotators)} annotators "
+        f"({', '.join(result.annotators)}); {result.single_annotator_documents} single-annotator documents left out"
+    )
+    table = Table(title="F1 between annotators (x 100), mean over pairs", title_justify="left")
+    table.add_column("")
+    for metric in METRICS:
+        table.add_column(metric, justify="right")
+    table.add_column("items", justify="right")
+    for mode in MODES:
+        row = result.average[mode]
+        table.add_row(mode, *(_figure(row[m]) for m in METRICS), str(row["entities"].items))
+    for pair, modes in result.pairs.items():
+        table.add_row(f"{pair} (exact)", *(_figure(modes["exact"][m]) for m in METRICS), "")
+    out.print(table)
+    chance = Table(title="chance-corrected agreement on token labels", title_justify="left")
+    for column in ("", "entities (BIO)", "triggers", "tokens", "documents"):
+        chance.add_column(column, justify="right" if column else "left")
+    for pair in result.kappa["entities"]:
+        kappa_e, kappa_t = result.kappa["entities"][pair], result.kappa["triggers"][pair]
+        chance.add_row(
+            f"kappa {pair}",
+            _figure(kappa_e, percent=False),
+            _figure(kappa_t, percent=False),
+            str(kappa_e.items),
+            str(kappa_e.documents),
+        )
+    alpha_e, alpha_t = result.alpha["entities"], result.alpha["triggers"]
+    chance.add_row(
+        "alpha (all)",
+        _figure(alpha_e, percent=False),
+        _figure(alpha_t, percent=False),
+        str(alpha_e.items),
+        str(alpha_e.documents),
+    )
+    out.print(chance)
+    for name, rows in result.labels.items():
+        per_label = Table(title=f"{name}: exact F1 per label (x 100), mean over pairs", title_justify="left")
+        for column in ("label", "F1", "items", "documents"):
+            per_label.add_column(column, justify="left" if column == "label" else "right")
+        for label, figure in rows.items():
+            per_label.add_row(label, _figure(figure), str(figure.items), str(figure.documents))
+        out.print(per_label)
+    lowest = Table(title="documents with the lowest agreement (entities + TC + AC, F1 x 100)", title_justify="left")
+    for column in ("document", "title", "annotators", "F1"):
+        lowest.add_column(column)
+    for doc in result.documents_by_agreement[:10]:
+        lowest.add_row(doc["doc_id"], str(doc["title"] or ""), ", ".join(doc["annotators"]), f"{100 * doc['f1']:.1f}")
+    out.print(lowest)
+    out.print(f"* rests on fewer than {min_items} items (--min-items)")
