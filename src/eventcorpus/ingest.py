@@ -400,18 +400,42 @@ def decode_bytes(data: bytes, file: str) -> tuple[str, dict[str, Any]]:
     return text, encoding_info
 
 
+PREFERRED_ON_TIE = ("cp1252",)  # the web's default single-byte encoding (WHATWG) wins a tie
+
+
 def _detect(data: bytes, file: str, error: UnicodeDecodeError) -> tuple[str, dict[str, Any]]:
+    """Decode with charset-normalizer when it is confident: little chaos, a coherent language,
+    and no equally good candidate that reads differently (unless cp1252 is among them)."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is not None and best.chaos <= MAX_CHAOS and best.coherence >= MIN_COHERENCE:
-        return str(best), {
-            "encoding": best.encoding,
+    matches = list(from_bytes(data))
+    good = [m for m in matches if m.chaos <= MAX_CHAOS and m.coherence >= MIN_COHERENCE]
+    chosen = None
+    if good:
+        best = good[0]
+        tied = [m for m in good if abs(m.chaos - best.chaos) <= 0.01 and abs(m.coherence - best.coherence) <= 0.01]
+        readings = {str(m) for m in tied}
+        if len(readings) == 1:
+            chosen = best
+        else:
+            chosen = next((m for m in tied for name in PREFERRED_ON_TIE if name in m.could_be_from_charset), None)
+    if chosen is not None:
+        info: dict[str, Any] = {
+            "encoding": "cp1252" if "cp1252" in chosen.could_be_from_charset else chosen.encoding,
             "detected": True,
-            "chaos": round(float(best.chaos), 3),
-            "coherence": round(float(best.coherence), 3),
+            "chaos": round(float(chosen.chaos), 3),
+            "coherence": round(float(chosen.coherence), 3),
         }
-    guess = f" (best guess {best.encoding}, coherence {best.coherence:.2f}, too unsure)" if best is not None else ""
+        others = sorted({m.encoding for m in good} - {chosen.encoding})
+        if others:
+            info["other_candidates"] = others
+        return str(chosen), info
+    best_any = matches[0] if matches else None
+    guess = (
+        f" (best guess {best_any.encoding}, coherence {best_any.coherence:.2f}: too unsure or ambiguous)"
+        if best_any is not None
+        else ""
+    )
     raise EventCorpusError(
         "E014",
         f"byte 0x{data[error.start]:02x} at byte offset {error.start} is not UTF-8 ({error.reason}){guess}",
@@ -504,6 +528,28 @@ def read_txt(path: Path, patterns: Patterns, defaults: Defaults) -> Document:
 
 
 _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
+_PUBLISHED_META = re.compile(
+    r"<meta\b(?=[^>]*\b(?:property|name|itemprop)\s*=\s*[\"'](?:article:published_time|og:published_time|datePublished)[\"'])"
+    r"[^>]*\bcontent\s*=\s*[\"']([^\"']+)[\"']",
+    re.IGNORECASE,
+)
+
+
+def _published_from_meta(html: str) -> str | None:
+    """The publication time of an article:published_time-style meta tag, keeping its time and zone."""
+    found = _PUBLISHED_META.search(html)
+    if not found:
+        return None
+    value = found.group(1).strip()
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return parse_date_line(value)
+    if len(value) <= 10:
+        return f"{moment:%Y-%m-%d}"
+    offset = moment.utcoffset()
+    zone = "" if offset is None else "Z" if not offset else moment.strftime("%z")[:3] + ":" + moment.strftime("%z")[3:]
+    return f"{moment:%Y-%m-%dT%H:%M}{zone}"
 
 
 def read_html(path: Path, patterns: Patterns, defaults: Defaults) -> Document:
@@ -532,7 +578,7 @@ def read_html(path: Path, patterns: Patterns, defaults: Defaults) -> Document:
         cleaned.text = "\n\n".join(kept_lines[1:])
     if not cleaned.text.strip():
         raise _no_text(file)
-    published = getattr(extracted, "date", None)
+    published = _published_from_meta(html) or getattr(extracted, "date", None)
     if published and published.endswith("T00:00"):
         published = published[: -len("T00:00")]  # a date without a time, not midnight
     fields = {"title": title, "url": getattr(extracted, "url", None), "published": published}
