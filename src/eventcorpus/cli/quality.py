@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from eventcorpus.adjudicate import adjudicate_folder
 from eventcorpus.agreement import MODES, Figure, agreement_in_folder
 from eventcorpus.cli.app import app, cli_errors, out, print_json
 from eventcorpus.corpus import write_json_lines
@@ -157,3 +158,39 @@ def agree_command(
         lowest.add_row(doc["doc_id"], str(doc["title"] or ""), ", ".join(doc["annotators"]), f"{100 * doc['f1']:.1f}")
     out.print(lowest)
     out.print(f"* rests on fewer than {min_items} items (--min-items)")
+
+
+@app.command("adjudicate")
+def adjudicate_command(
+    directory: Annotated[Path, typer.Argument(help="Folder of annotators' canonical JSONL files.")],
+    gold_out: Annotated[Path, typer.Option("--out", help="Gold canonical JSONL to write (an old one is backed up).")],
+    strategy: Annotated[str, typer.Option("--strategy", help="majority, union or prefer:NAME.")] = "majority",
+    conflicts: Annotated[
+        Path | None, typer.Option("--conflicts", help="Write conflicts with all versions in context (JSONL).")
+    ] = None,
+    review: Annotated[
+        Path | None,
+        typer.Option("--review", help="Write the conflicting documents pre-annotated with all candidates (canonical)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Merge annotators into gold by majority, union or a preferred annotator; list the conflicts."""
+    with cli_errors():
+        result, backup = adjudicate_folder(
+            directory, gold_out, strategy=strategy, conflicts_path=conflicts, review_path=review
+        )
+    summary = result.summary()
+    if as_json:
+        print_json({**summary, "backup": str(backup) if backup else None})
+        return
+    out.print(
+        f"gold: {summary['documents']} documents ({summary['single_annotator_documents']} single-annotator), "
+        f"{summary['entities']} entities, {summary['events']} events, {summary['arguments']} arguments "
+        f"→ {gold_out} (strategy {summary['strategy']})"
+    )
+    if backup is not None:
+        out.print(f"previous gold kept as {backup}")
+    kinds = ", ".join(f"{n} {kind}" for kind, n in summary["conflicts"].items()) or "none"
+    out.print(f"conflicts: {kinds}" + (f" → {conflicts}" if conflicts else ""))
+    if review is not None:
+        out.print(f"{summary['documents_to_review']} documents to review → {review}")
