@@ -290,7 +290,12 @@ def clean_text(raw: str, patterns: Patterns, *, header: bool = True, block_per_l
 
 
 def _take_header(lines: list[str], kind: list[str], patterns: Patterns, result: CleanText) -> None:
-    """Turn the short lines before the first paragraph into fields; unclassified ones stay in the text."""
+    """Turn the short lines before the first paragraph into fields.
+
+    Metadata rules (issuer, source, url, byline) and date lines come first; then the first
+    other line is the title, and a short line right beside the date line is the publisher
+    (``source``). Header lines that are none of these stay in the text.
+    """
     candidates = [i for i, what in enumerate(kind) if what == "kept"]
     header: list[int] = []
     for index in candidates:

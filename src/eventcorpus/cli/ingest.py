@@ -40,7 +40,13 @@ def ingest_command(
         typer.Option("--near-duplicate-threshold", min=0.0, max=1.0, help="Jaccard similarity that flags reprints."),
     ] = DEFAULT_THRESHOLD,
 ) -> None:
-    """Read raw articles into clean documents: metadata, boilerplate removed, duplicates merged."""
+    """Read raw articles into clean documents: metadata, boilerplate removed, duplicates merged.
+
+    Writes DIR/documents.jsonl (canonical records without annotations) and
+    DIR/ingest_report.json (counts, merged duplicates, near-duplicate clusters, skipped
+    files and, with --skip-invalid, the inputs that failed). Any failed input without
+    --skip-invalid: every problem is listed, nothing is written, exit 1.
+    """
     target = out_dir / DOCUMENTS
     with cli_errors():
         if target.exists() and not force:
