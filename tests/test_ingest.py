@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -545,3 +546,39 @@ def test_cli_no_articles_found(tmp_path: Path) -> None:
     write(tmp_path / "in" / "readme.md", "nothing to ingest")
     result = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1 and "E020" in result.output
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2035, 12, 31)),
+    st.sampled_from(
+        [
+            "%A %d/%B/%Y - %I:%M %p",
+            "%d %B %Y %H:%M",
+            "%B %d, %Y %I:%M %p",
+            "%b %d, %Y at %H:%M",
+            "Updated %Y-%m-%d %H:%M",
+            "%Y-%m-%dT%H:%M",
+        ]
+    ),
+)
+def test_date_lines_round_trip(moment: datetime, layout: str) -> None:
+    assert parse_date_line(moment.strftime(layout)) == moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def test_crlf_copy_of_the_report_gets_the_same_document(tmp_path: Path, seed_path: Path, cemo) -> None:
+    crlf = write(tmp_path / "cemo_crlf.txt", seed_path.read_bytes().replace(b"\n", b"\r\n"))
+    [doc] = ingest([crlf]).documents
+    assert doc.id == cemo.id and doc.text == cemo.text and doc.published == cemo.published
+
+
+def test_header_metadata_lines(tmp_path: Path) -> None:
+    raw = "Strike on a convoy\nBy Jane Roe\nPublished by Gulf Monitor\nURL: https://gulf.example/convoy\n7 Jan 2022\n\n"
+    [doc] = ingest([write(tmp_path / "h.txt", raw + UNRELATED)]).documents
+    assert (doc.title, doc.source, doc.url, doc.published) == (
+        "Strike on a convoy",
+        "Gulf Monitor",
+        "https://gulf.example/convoy",
+        "2022-01-07",
+    )
+    assert doc.meta == {"byline": "Jane Roe"} and doc.text == UNRELATED
