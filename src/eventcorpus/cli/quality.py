@@ -11,8 +11,9 @@ from rich.table import Table
 from eventcorpus.adjudicate import adjudicate_folder
 from eventcorpus.agreement import MODES, Figure, agreement_in_folder
 from eventcorpus.cli.app import app, cli_errors, out, print_json
-from eventcorpus.corpus import write_json_lines
+from eventcorpus.corpus import atomic_open, write_json_lines
 from eventcorpus.scoring import METRICS, Score, evaluate_files
+from eventcorpus.stats import stats_for_file
 
 
 def _pct(value: float | None) -> str:
@@ -194,3 +195,36 @@ def adjudicate_command(
     out.print(f"conflicts: {kinds}" + (f" → {conflicts}" if conflicts else ""))
     if review is not None:
         out.print(f"{summary['documents_to_review']} documents to review → {review}")
+
+
+@app.command("stats")
+def stats_command(
+    path: Annotated[Path, typer.Argument(help="Canonical JSONL file (e.g. the gold corpus).")],
+    plots: Annotated[Path | None, typer.Option("--plots", help="Folder for PNG plots.")] = None,
+    split: Annotated[
+        Path | None, typer.Option("--split", help='Split manifest: JSON {"assignments": {doc_id: split}}.')
+    ] = None,
+    annotators: Annotated[
+        Path | None, typer.Option("--annotators", help="Folder of annotators' files: adds agreement per label.")
+    ] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="Write the markdown report to this file.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Documents, tokens, entities, events, roles, fill rates, lengths and licences, per split."""
+    with cli_errors():
+        result = stats_for_file(path, split_manifest=split, annotators_dir=annotators, plots_dir=plots)
+        if report is not None:
+            with atomic_open(report) as handle:
+                handle.write(result.report)
+    if as_json:
+        data = result.stats.to_dict()
+        if result.agreement is not None:
+            data["agreement_per_label"] = result.agreement.to_dict()["labels"]
+        data["plots"] = [str(p) for p in result.plots]
+        print_json(data)
+        return
+    typer.echo(result.report)
+    for plot in result.plots:
+        out.print(f"plot → {plot}")
+    if report is not None:
+        out.print(f"report → {report}")
