@@ -19,7 +19,11 @@ def rich_records(draw: st.DrawFn, annotator: str = "alice", allow_overlap: bool 
             if draw(st.booleans()):
                 event.attributes[name] = draw(st.sampled_from(attribute.values))
     if draw(st.booleans()):
-        record.document.meta = {"split": draw(st.sampled_from(["train", "dev", "test"])), "note": "ü\r\n"}
+        record.document.meta = {
+            "split": draw(st.sampled_from(["train", "dev", "test"])),
+            "note": "ü\r\n",
+            "tags": ["a", ["b"]],
+        }
         record.document.url = "https://example.org/a?b=1"
         record.document.published = "2022-01-06"
         record.document.provenance = [{"raw": "corpus/raw/x.txt", "sha256": "0" * 64}]
