@@ -6,6 +6,7 @@ from __future__ import annotations
 from eventcorpus.cli import core as _core  # noqa: F401
 from eventcorpus.cli import corpus as _corpus  # noqa: F401
 from eventcorpus.cli import ingest as _ingest  # noqa: F401
+from eventcorpus.cli import model as _model  # noqa: F401
 from eventcorpus.cli import quality as _quality  # noqa: F401
 from eventcorpus.cli import split as _split  # noqa: F401
 from eventcorpus.cli import validate as _validate  # noqa: F401

@@ -1,0 +1,100 @@
+"""Optional pretrained transformer token vectors as features (the accuracy config).
+
+Needs the ``model`` extra (torch + transformers). Weights come from a local folder, a Hugging
+Face name already in the local cache, or a Python package that ships them; loading never
+touches the network (``local_files_only``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from eventcorpus.errors import EventCorpusError
+from eventcorpus.extract.config import EncoderConfig
+from eventcorpus.extract.data import Parsed
+
+
+def resolve_model_path(config: EncoderConfig) -> str:
+    """The folder (or cached name) the weights load from."""
+    if config.package:
+        try:
+            module: Any = importlib.import_module(config.package)
+        except ImportError as exc:
+            raise EventCorpusError(
+                "E503",
+                f"the encoder package {config.package!r} is not installed",
+                fix=f"pip install {config.package.replace('_', '-')}",
+            ) from exc
+        return str(module.get_model_path())
+    return config.model
+
+
+class TokenEncoder:
+    """Mean of the last layer's word pieces for each token, sentence by sentence."""
+
+    def __init__(self, config: EncoderConfig) -> None:
+        try:
+            import torch
+            from transformers import AutoModel, AutoTokenizer
+        except ImportError as exc:
+            raise EventCorpusError(
+                "E503",
+                "the accuracy config needs torch and transformers (the optional 'model' extra)",
+                fix="pip install 'eventcorpus[model]' (CPU: pip install torch==2.13.0 transformers)",
+            ) from exc
+        self.torch = torch
+        self.config = config
+        path = resolve_model_path(config)
+        local = Path(path).is_dir()
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+            self.model = AutoModel.from_pretrained(path, local_files_only=True).to(config.device).eval()
+        except OSError as exc:
+            where = "folder" if local else "Hugging Face cache"
+            raise EventCorpusError(
+                "E503",
+                f"encoder {path!r} not found in the local {where}: {exc}",
+                fix="give a local folder or a cached model name",
+            ) from exc
+        self.dim = int(self.model.config.hidden_size)
+
+    def encode(self, parsed: Sequence[Parsed]) -> list[np.ndarray]:
+        """One (tokens x dim) float32 array per Parsed; tokens cut off by max_length get zeros."""
+        units: list[tuple[int, list[int]]] = []
+        for k, p in enumerate(parsed):
+            by_sentence: dict[int, list[int]] = {}
+            for i, s in enumerate(p.sentence):
+                by_sentence.setdefault(s, []).append(i)
+            units.extend((k, idx) for idx in by_sentence.values())
+        out = [np.zeros((len(p), self.dim), dtype=np.float32) for p in parsed]
+        size = self.config.batch_size
+        torch = self.torch
+        for b in range(0, len(units), size):
+            batch = units[b : b + size]
+            words = [[parsed[k].words[i] for i in idx] for k, idx in batch]
+            enc = self.tokenizer(
+                words,
+                is_split_into_words=True,
+                truncation=True,
+                max_length=self.config.max_length,
+                padding=True,
+                return_tensors="pt",
+            )
+            with torch.inference_mode():
+                hidden = self.model(**{k: v.to(self.config.device) for k, v in enc.items()}).last_hidden_state
+            hidden_np = hidden.float().cpu().numpy()
+            for row, (k, idx) in enumerate(batch):
+                sums = np.zeros((len(idx), self.dim), dtype=np.float32)
+                counts = np.zeros(len(idx), dtype=np.float32)
+                for piece, word in enumerate(enc.word_ids(row)):
+                    if word is not None:
+                        sums[word] += hidden_np[row, piece]
+                        counts[word] += 1
+                vectors = sums / np.maximum(counts, 1.0)[:, None]
+                out[k][idx] = vectors * self.config.scale
+        return out

@@ -1,0 +1,445 @@
+"""The event-extraction model: train it, save it, load it, run it on documents.
+
+Model folder layout (everything needed to predict; loading never uses the network):
+
+- ``meta.json``: name, version, format, config, seed, calibrated thresholds, sha256 of
+  the training and dev files and of the config, label sets, dev scores, timings, versions.
+- ``config.yaml``: the config the model was trained with.
+- ``pipeline/``: the spaCy pipeline (tokenizer, sentencizer and, unless baseline, ``ner``).
+- ``components.joblib``: the scikit-learn parts (trigger and argument classifiers, the
+  baseline entity tagger when there is one).
+- ``README.md``: the model card (data, metrics with bootstrap intervals, use, limits).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import sklearn
+import spacy
+import yaml
+from spacy.language import Language
+
+from eventcorpus import __version__
+from eventcorpus.corpus import atomic_open, read_records, write_json
+from eventcorpus.errors import EventCorpusError
+from eventcorpus.extract.components import (
+    ArgumentClassifier,
+    MajorityArguments,
+    TokenEntityTagger,
+    TriggerClassifier,
+    blank_nlp,
+    train_spacy_ner,
+)
+from eventcorpus.extract.config import ModelConfig, config_from_dict, file_sha256
+from eventcorpus.extract.data import Parsed, add_gold, parse_doc
+from eventcorpus.records import AnnotationSet, Argument, Document, Entity, Event, Record, Trigger
+from eventcorpus.schema import Schema, load_schema
+from eventcorpus.scoring import score
+
+FORMAT = 1
+THRESHOLDS = [round(0.05 + 0.025 * i, 3) for i in range(35)]  # 0.05 .. 0.9
+Log = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+class EventModel:
+    """One trained artefact: text in, entities and events out."""
+
+    def __init__(
+        self,
+        config: ModelConfig,
+        schema: Schema,
+        nlp: Language,
+        triggers: TriggerClassifier,
+        arguments: ArgumentClassifier | MajorityArguments,
+        entity_tagger: TokenEntityTagger | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> None:
+        self.config = config
+        self.schema = schema
+        self.nlp = nlp
+        self.triggers = triggers
+        self.arguments = arguments
+        self.entity_tagger = entity_tagger
+        self.meta = meta or {}
+        self._encoder: Any = None
+
+    @property
+    def annotator(self) -> str:
+        return f"{self.config.name}-{self.config.version}"
+
+    @property
+    def encoder(self) -> Any:
+        if self._encoder is None and self.config.uses_encoder:
+            from eventcorpus.extract.encoder import TokenEncoder
+
+            self._encoder = TokenEncoder(self.config.encoder)
+        return self._encoder
+
+    def parse(self, documents: Sequence[Document], batch_size: int = 64) -> list[Parsed]:
+        """Tokenise, split sentences and recognise entities."""
+        docs = self.nlp.pipe((d.text for d in documents), batch_size=batch_size)
+        parsed = [parse_doc(doc, d.id) for doc, d in zip(docs, documents, strict=False)]
+        if self.entity_tagger is not None:
+            for p in parsed:
+                p.entities = self.entity_tagger.predict(p)
+        return parsed
+
+    def vectors(self, parsed: Sequence[Parsed]) -> list[np.ndarray] | list[None]:
+        return self.encoder.encode(parsed) if self.encoder is not None else [None] * len(parsed)
+
+    def extract(
+        self,
+        parsed: Sequence[Parsed],
+        *,
+        trigger_threshold: float | None = None,
+        argument_threshold: float | None = None,
+        vectors: Sequence[np.ndarray | None] | None = None,
+    ) -> list[AnnotationSet]:
+        """Triggers and arguments over parsed documents (entities already on them)."""
+        if vectors is None:
+            vectors = self.vectors(parsed)
+        out = []
+        for p, vec in zip(parsed, vectors, strict=False):
+            events = self.triggers.decode(self.triggers.probabilities(p, vec), trigger_threshold)
+            scored = self.arguments.scored(p, events, self.schema, vec)
+            roles = self.arguments.decode(scored, argument_threshold)
+            out.append(to_annotations(p, events, roles, self.annotator))
+        return out
+
+    def annotate(self, documents: Sequence[Document], batch_size: int = 64) -> list[AnnotationSet]:
+        """Entities and events for each document."""
+        return self.extract(self.parse(documents, batch_size))
+
+    def save(self, folder: str | Path) -> None:
+        target = Path(folder)
+        target.mkdir(parents=True, exist_ok=True)
+        self.nlp.to_disk(target / "pipeline")
+        parts = {"triggers": self.triggers, "arguments": self.arguments, "entity_tagger": self.entity_tagger}
+        with atomic_open(target / "components.joblib", "wb") as handle:
+            joblib.dump(parts, handle)
+        with atomic_open(target / "config.yaml") as handle:
+            yaml.safe_dump(self.config.to_dict(), handle, sort_keys=False)
+        write_json(target / "meta.json", self.meta)
+        with atomic_open(target / "README.md") as handle:
+            handle.write(model_card(self.meta))
+
+
+def to_annotations(
+    parsed: Parsed, events: Sequence[tuple[int, str]], roles: Sequence[tuple[int, int, str]], annotator: str
+) -> AnnotationSet:
+    """Token-level predictions as a canonical annotation set (character offsets, ids T1.., E1..)."""
+    entities = []
+    for j, mention in enumerate(parsed.entities):
+        start, end = parsed.char_span(mention.start, mention.end)
+        entities.append(Entity(f"T{j + 1}", start, end, mention.label))
+    out_events = []
+    for k, (token, event_type) in enumerate(events):
+        arguments = [Argument(role, f"T{j + 1}") for kk, j, role in roles if kk == k]
+        trigger = Trigger(parsed.starts[token], parsed.ends[token])
+        out_events.append(Event(f"E{k + 1}", event_type, trigger, arguments))
+    return AnnotationSet(parsed.doc_id, annotator, entities, out_events)
+
+
+# --- training ----------------------------------------------------------------------------------
+
+
+def _read(path: str | Path) -> list[Record]:
+    records = list(read_records(path))
+    if not records:
+        raise EventCorpusError(
+            "E500", "the file holds no records", file=str(path), expected="canonical records with events"
+        )
+    return records
+
+
+def _gold_parsed(nlp: Language, records: Sequence[Record]) -> tuple[list[Parsed], int]:
+    """Tokenised records carrying their gold entities and events (no ner run)."""
+    parsed: list[Parsed] = []
+    unaligned = 0
+    with nlp.select_pipes(enable=["sentencizer"]):
+        for doc, record in zip(nlp.pipe(r.document.text for r in records), records, strict=False):
+            p = parse_doc(doc, record.document.id)
+            unaligned += add_gold(p, record)
+            parsed.append(p)
+    return parsed, unaligned
+
+
+def _best(values: Iterable[tuple[float, float]]) -> tuple[float, float]:
+    """(threshold, f1) with the highest f1; the lower threshold wins ties."""
+    return max(values, key=lambda tf: (round(tf[1], 6), -tf[0]))
+
+
+def calibrate(
+    model: EventModel, parsed: Sequence[Parsed], gold: Sequence[AnnotationSet], vectors: Sequence[np.ndarray | None]
+) -> dict[str, Any]:
+    """Choose the 'no event' and 'no role' thresholds that maximise TC and AC F1 on dev."""
+    out: dict[str, Any] = {}
+    probs = [model.triggers.probabilities(p, v) for p, v in zip(parsed, vectors, strict=False)]
+    if model.config.triggers.calibrate:
+        sweep = []
+        for t in THRESHOLDS:
+            pred = [
+                to_annotations(p, model.triggers.decode(pr, t), [], model.annotator)
+                for p, pr in zip(parsed, probs, strict=False)
+            ]
+            sweep.append((t, score(gold, pred, n_bootstrap=0).f1("TC")))
+        model.triggers.threshold, f1 = _best(sweep)
+        out["trigger_threshold"] = {"value": model.triggers.threshold, "dev_TC": round(100 * f1, 2)}
+    if model.config.arguments.calibrate:
+        events = [model.triggers.decode(pr) for pr in probs]
+        scored = [
+            model.arguments.scored(p, ev, model.schema, v) for p, ev, v in zip(parsed, events, vectors, strict=False)
+        ]
+        sweep = []
+        for t in THRESHOLDS:
+            pred = [
+                to_annotations(p, ev, model.arguments.decode(sc, t), model.annotator)
+                for p, ev, sc in zip(parsed, events, scored, strict=False)
+            ]
+            sweep.append((t, score(gold, pred, n_bootstrap=0).f1("AC")))
+        model.arguments.threshold, f1 = _best(sweep)
+        out["argument_threshold"] = {"value": model.arguments.threshold, "dev_AC": round(100 * f1, 2)}
+    return out
+
+
+def _data_info(path: str | Path, records: Sequence[Record], unaligned: int) -> dict[str, Any]:
+    return {
+        "path": str(path),
+        "sha256": file_sha256(path),
+        "documents": len(records),
+        "entities": sum(len(r.annotations.entities) for r in records),
+        "events": sum(len(r.annotations.events) for r in records),
+        "arguments": sum(len(e.arguments) for r in records for e in r.annotations.events),
+        "spans_not_on_tokens": unaligned,
+    }
+
+
+def train_model(
+    train_path: str | Path,
+    dev_path: str | Path,
+    config: ModelConfig,
+    *,
+    config_path: str | Path | None = None,
+    schema: Schema | None = None,
+    log: Log = _quiet,
+) -> EventModel:
+    """Train every part on ``train_path``, calibrate on ``dev_path``; return the model (not yet saved)."""
+    schema = schema or load_schema()
+    started = time.perf_counter()
+    train, dev = _read(train_path), _read(dev_path)
+    if not any(r.annotations.events for r in train):
+        raise EventCorpusError("E500", "no events in the training data", file=str(train_path), expected="gold events")
+    timings: dict[str, float] = {}
+    ner_info: dict[str, Any] = {}
+    tagger: TokenEntityTagger | None = None
+    if config.entities.kind == "spacy_ner":
+        nlp, ner_info = train_spacy_ner(train, dev, config.entities, config.seed, log)
+    elif config.entities.kind == "token_lr":
+        nlp = blank_nlp()
+        tagger = TokenEntityTagger(config.entities, config.seed)
+    else:
+        raise EventCorpusError("E502", f"entities.kind {config.entities.kind!r}", expected="spacy_ner or token_lr")
+    timings["entities"] = time.perf_counter() - started
+    train_parsed, train_unaligned = _gold_parsed(nlp, train)
+    if tagger is not None:
+        tagger.fit(train_parsed)
+        timings["entities"] = time.perf_counter() - started
+    if config.triggers.kind not in ("token_lr", "bow_lr"):
+        raise EventCorpusError("E502", f"triggers.kind {config.triggers.kind!r}", expected="token_lr or bow_lr")
+    triggers = TriggerClassifier(config.triggers, config.seed)
+    arguments: ArgumentClassifier | MajorityArguments
+    if config.arguments.kind == "pair_lr":
+        arguments = ArgumentClassifier(config.arguments, config.seed)
+    elif config.arguments.kind == "majority":
+        arguments = MajorityArguments(config.arguments, config.seed)
+    else:
+        raise EventCorpusError("E502", f"arguments.kind {config.arguments.kind!r}", expected="pair_lr or majority")
+    model = EventModel(config, schema, nlp, triggers, arguments, tagger)
+    mark = time.perf_counter()
+    train_vectors = model.vectors(train_parsed)
+    timings["encoder_train"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    triggers.fit(train_parsed, None if train_vectors[0] is None else train_vectors)
+    timings["triggers"] = time.perf_counter() - mark
+    log(f"triggers trained in {timings['triggers']:.1f}s")
+    mark = time.perf_counter()
+    arguments.fit(train_parsed, schema, None if train_vectors[0] is None else train_vectors)
+    timings["arguments"] = time.perf_counter() - mark
+    log(f"arguments trained in {timings['arguments']:.1f}s")
+    mark = time.perf_counter()
+    dev_docs = [r.document for r in dev]
+    dev_gold = [r.annotations for r in dev]
+    dev_parsed = model.parse(dev_docs)
+    dev_vectors = model.vectors(dev_parsed)
+    thresholds = calibrate(model, dev_parsed, dev_gold, dev_vectors)
+    timings["calibration"] = time.perf_counter() - mark
+    log(f"calibrated: {thresholds}")
+    dev_scores = score(dev_gold, model.extract(dev_parsed, vectors=dev_vectors), n_bootstrap=1000, seed=config.seed)
+    timings["total"] = time.perf_counter() - started
+    _, dev_unaligned = _gold_parsed(nlp, dev)
+    model.meta = {
+        "name": config.name,
+        "version": config.version,
+        "annotator": model.annotator,
+        "format": FORMAT,
+        "baseline": config.entities.kind == "token_lr",
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "seed": config.seed,
+        "config": config.to_dict(),
+        "config_sha256": file_sha256(config_path) if config_path else _dict_sha256(config.to_dict()),
+        "config_path": str(config_path) if config_path else None,
+        "data": {
+            "train": _data_info(train_path, train, train_unaligned),
+            "dev": _data_info(dev_path, dev, dev_unaligned),
+        },
+        "schema": {"name": schema.name, "version": schema.version},
+        "labels": {
+            "entities": sorted({e.label for r in train for e in r.annotations.entities}),
+            "events": sorted({e.type for r in train for e in r.annotations.events}),
+        },
+        "entities": ner_info,
+        "thresholds": {"trigger": model.triggers.threshold, "argument": model.arguments.threshold, **thresholds},
+        "dev_scores": {m: _rounded(s.to_dict()) for m, s in dev_scores.metrics.items()},
+        "timings_s": {k: round(v, 2) for k, v in timings.items()},
+        "environment": {
+            "eventcorpus": __version__,
+            "spacy": spacy.__version__,
+            "scikit-learn": sklearn.__version__,
+            "python": platform.python_version(),
+        },
+    }
+    return model
+
+
+def _rounded(d: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, float):
+            out[k] = round(100 * v, 2)
+        elif k == "ci" and isinstance(v, dict):
+            out[k] = {m: [round(100 * x, 2) for x in b] for m, b in v.items()}
+        else:
+            out[k] = v
+    return out
+
+
+def _dict_sha256(data: dict[str, Any]) -> str:
+    import hashlib
+
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+def load_model(folder: str | Path, schema: Schema | None = None) -> EventModel:
+    """Load a saved model folder; E501 names what is missing."""
+    root = Path(folder)
+    needed = ["meta.json", "config.yaml", "components.joblib", "pipeline"]
+    missing = [name for name in needed if not (root / name).exists()]
+    if missing:
+        raise EventCorpusError(
+            "E501",
+            f"{root} lacks {', '.join(missing)}",
+            file=str(root),
+            expected="a folder written by `eventcorpus train` (" + ", ".join(needed) + ")",
+        )
+    try:
+        meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
+        config = config_from_dict(
+            yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8")), file=str(root / "config.yaml")
+        )
+        parts = joblib.load(root / "components.joblib")
+        nlp = spacy.load(root / "pipeline")
+    except (ValueError, OSError, EOFError, KeyError, TypeError) as exc:
+        raise EventCorpusError("E501", f"cannot read the model in {root}: {exc!r}", file=str(root)) from exc
+    if meta.get("format") != FORMAT:
+        raise EventCorpusError(
+            "E501",
+            f"model format {meta.get('format')!r}",
+            file=str(root),
+            expected=f"format {FORMAT}",
+            fix="retrain the model",
+        )
+    return EventModel(
+        config, schema or load_schema(), nlp, parts["triggers"], parts["arguments"], parts["entity_tagger"], meta
+    )
+
+
+# --- model card ------------------------------------------------------------------------------
+
+
+def model_card(meta: dict[str, Any]) -> str:
+    """The model folder's README.md: data, dev metrics with bootstrap intervals, use, limits."""
+    data = meta.get("data", {})
+    lines = [
+        f"# {meta.get('name')} {meta.get('version')}",
+        "",
+        "An event extractor trained by `eventcorpus train`: text in, entities and events out, "
+        f"in the schema {meta.get('schema', {}).get('name')} {meta.get('schema', {}).get('version')}. "
+        f"Annotator name in its predictions: `{meta.get('annotator')}`.",
+        "",
+        "## Parts",
+        f"- entities: `{meta['config']['entities']['kind']}`; triggers: `{meta['config']['triggers']['kind']}`; "
+        f"arguments: `{meta['config']['arguments']['kind']}`; encoder: "
+        f"`{meta['config']['encoder']['model'] or meta['config']['encoder']['package'] or 'none (no pretrained weights)'}`.",
+        f"- calibrated on dev: trigger threshold {meta['thresholds']['trigger']}, argument threshold {meta['thresholds']['argument']}.",
+        "",
+        "## Data",
+        "| split | file | sha256 | documents | entities | events | arguments |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for split in ("train", "dev"):
+        d = data.get(split, {})
+        lines.append(
+            f"| {split} | `{Path(d.get('path', '')).name}` | `{d.get('sha256', '')[:16]}…` | {d.get('documents')} | "
+            f"{d.get('entities')} | {d.get('events')} | {d.get('arguments')} |"
+        )
+    lines += [
+        "",
+        "## Metrics on the dev split (micro F1 x 100, 95% bootstrap interval over documents)",
+        "The thresholds were calibrated on this same dev split, so these figures are optimistic; "
+        "score a held-out test split with `eventcorpus evaluate` for an unbiased figure.",
+        "",
+        "| metric | P | R | F1 | 95% CI of F1 |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    for metric, s in meta.get("dev_scores", {}).items():
+        ci = s.get("ci", {}).get("f1")
+        lines.append(
+            f"| {metric} | {s['precision']:.1f} | {s['recall']:.1f} | {s['f1']:.1f} | "
+            + (f"{ci[0]:.1f}–{ci[1]:.1f}" if ci else "n/a")
+            + " |"
+        )
+    lines += [
+        "",
+        "## Intended use",
+        "Pre-annotation for doccano (`eventcorpus predict`, then `doccano push --annotations`) and a measured "
+        "reference point for event extractors trained on the corpus. Every prediction needs human review.",
+        "",
+        "## Limits",
+        "- Trained on a few thousand sentences; trigger words never seen in training are rarely found "
+        "without a pretrained encoder.",
+        "- A trigger is one token; multi-word triggers are found by their first token only.",
+        "- Arguments are looked for within the trigger's sentence only, and only among recognised entities.",
+        "- English news only; other genres and languages are untested.",
+        "",
+        "## Reproduce",
+        f"seed {meta.get('seed')}, config sha256 `{meta.get('config_sha256', '')[:16]}…`, training took "
+        f"{meta.get('timings_s', {}).get('total')} s; versions: {meta.get('environment')}.",
+        "",
+    ]
+    return "\n".join(lines)
