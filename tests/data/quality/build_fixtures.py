@@ -13,8 +13,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
-from eventcorpus.corpus import write_records  # noqa: E402
 from tests.quality_records import make_record  # noqa: E402
+
+from eventcorpus.corpus import write_records  # noqa: E402
 
 ROCKETS = "Rockets struck Ayn al-Assad on Wednesday."
 MILITIA = "Militia fired drones at Erbil."
