@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import krippendorff
@@ -30,6 +31,7 @@ from eventcorpus.errors import EventCorpusError
 from eventcorpus.records import document_id
 from eventcorpus.tokens import tokenize
 from tests.quality_records import make_record
+from tests.strategies import records
 
 FIXTURE = Path(__file__).parent / "data" / "quality" / "three_annotators"
 ROCKETS = "Rockets struck Ayn al-Assad on Wednesday."
@@ -251,3 +253,19 @@ def test_agree_command(tmp_path: Path) -> None:
     shutil.copy(FIXTURE / "alice.jsonl", lonely / "alice.jsonl")
     failed = runner.invoke(app, ["agree", str(lonely)])
     assert failed.exit_code == 1 and "E308" in failed.output
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(records(), min_size=1, max_size=3))
+def test_identical_annotators_agree_fully(recs) -> None:
+    from eventcorpus.agreement import AnnotatorSets
+
+    docs = {r.id: r.document for r in recs}
+    sets = {r.id: {name: replace(r.annotations, annotator=name) for name in ("ann1", "ann2", "ann3")} for r in recs}
+    result = agreement(AnnotatorSets(docs, sets), min_items=1)
+    for mode in ("exact", "overlap"):
+        for figure in result.average[mode].values():
+            assert figure.value is None or figure.value == pytest.approx(1.0)
+    for layer in ("entities", "triggers"):
+        for figure in [result.alpha[layer], *result.kappa[layer].values()]:
+            assert figure.value is None or figure.value == pytest.approx(1.0)

@@ -158,6 +158,11 @@ def agree_command(
     for doc in result.documents_by_agreement[:10]:
         lowest.add_row(doc["doc_id"], str(doc["title"] or ""), ", ".join(doc["annotators"]), f"{100 * doc['f1']:.1f}")
     out.print(lowest)
+    weakest = ", ".join(
+        f"{row['table']} {row['label']} {100 * row['value']:.1f}{'*' if row['low_support'] else ''}"
+        for row in result.lowest_labels[:10]
+    )
+    out.print(f"labels with the lowest agreement: {weakest or 'none'}")
     out.print(f"* rests on fewer than {min_items} items (--min-items)")
 
 
