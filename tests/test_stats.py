@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from eventcorpus.cli import app
 from eventcorpus.corpus import read_records, write_records
 from eventcorpus.errors import EventCorpusError
+from eventcorpus.split import assignments_checksum
 from eventcorpus.stats import corpus_stats, markdown_report, read_split_manifest, stats_for_file
 from tests.quality_records import make_record
 
@@ -56,7 +57,10 @@ def gold_file(tmp_path: Path) -> Path:
 def manifest(tmp_path: Path) -> Path:
     records = gold()
     path = tmp_path / "splits.json"
-    path.write_text(json.dumps({"assignments": {records[0].id: "train", records[1].id: "test"}}), encoding="utf-8")
+    assignments = {records[0].id: "train", records[1].id: "test"}
+    path.write_text(
+        json.dumps({"assignments": assignments, "checksum": assignments_checksum(assignments)}), encoding="utf-8"
+    )
     return path
 
 
@@ -100,14 +104,20 @@ def test_report_tables(manifest: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "content", ["not json", json.dumps({"splits": {}}), json.dumps({"assignments": {"a": 1}}), json.dumps([1])]
+    ("content", "code"),
+    [
+        ("not json", "E005"),
+        (json.dumps({"splits": {}}), "E406"),
+        (json.dumps({"assignments": {"a": "train"}, "checksum": "0"}), "E407"),
+        (json.dumps([1]), "E406"),
+    ],
 )
-def test_bad_manifest(tmp_path: Path, content: str) -> None:
+def test_bad_manifest(tmp_path: Path, content: str, code: str) -> None:
     path = tmp_path / "m.json"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(EventCorpusError) as info:
         read_split_manifest(path)
-    assert info.value.code == "E306" and str(path) in str(info.value)
+    assert info.value.code == code and str(path) in str(info.value)
 
 
 def _check_png(path: Path) -> None:
@@ -152,7 +162,7 @@ def test_stats_command(gold_file: Path, manifest: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{}", encoding="utf-8")
     failed = runner.invoke(app, ["stats", str(gold_file), "--split", str(bad)])
-    assert failed.exit_code == 1 and "E306" in failed.output
+    assert failed.exit_code == 2 and "E406" in failed.output
 
 
 def test_counts_stream_over_a_real_file(gold_file: Path) -> None:

@@ -6,7 +6,7 @@ what was expected, and how to fix it. The CLI prints it and exits with the code'
 ``exit_code``: 1 for problems in the data, 2 for usage or environment errors.
 
 Code ranges: E0xx core (schema, records, files, ingest), E1xx formats and validation,
-E2xx doccano, E3xx agreement and adjudication, E4xx splits, E5xx model and scoring,
+E2xx doccano, E3xx agreement, adjudication, statistics and scoring, E4xx splits, E5xx model,
 E6xx publishing, E7xx corpus sources and build.
 """
 
@@ -137,6 +137,8 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
         "Keep the '# text = ' line and the token column of the same export together.",
     ),
     ErrorSpec("E107", "format has no writer", "Convert to one of the formats with a writer.", USAGE),
+    ErrorSpec("E108", "format has no reader", "Convert from one of the formats with a reader.", USAGE),
+    ErrorSpec("E109", "input and output are the same path", "Give --out a different path.", USAGE),
     # formats part B (oneie, m2e2, re3d) and the validator: E150-E199
     ErrorSpec("E150", "M2E2 file is malformed", "Give the M2E2 JSON list of sentences (text_only_event.json)."),
     ErrorSpec("E151", "token span outside the sentence", "Token spans are 0 <= start < end <= number of tokens."),
@@ -248,11 +250,6 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
     ),
     ErrorSpec("E305", "unknown adjudication strategy", "Use majority, union or prefer:NAME.", USAGE),
     ErrorSpec(
-        "E306",
-        "split manifest cannot be read",
-        'Give a JSON file {"assignments": {doc_id: split}} as written by eventcorpus split.',
-    ),
-    ErrorSpec(
         "E307",
         "preferred annotator never appears",
         "Name an annotator that occurs in the input (see eventcorpus agree DIR).",
@@ -288,6 +285,49 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
         "E504", "unsupported prediction input", "Give canonical .jsonl records, a .txt file, or a folder of .txt files.", USAGE
     ),
     # --- publishing (E6xx) ---
+    ErrorSpec(
+        "E600",
+        "documents missing from the split manifest",
+        "Re-run `eventcorpus split IN --out MANIFEST` (it keeps existing assignments), or pass --allow-unassigned.",
+    ),
+    ErrorSpec("E601", "split name cannot name a file", "Use split names of letters, digits and _.", USAGE),
+    ErrorSpec(
+        "E602",
+        "format cannot be exported",
+        "Use one of canonical, doccano, oneie, m2e2, spacy, conll, brat, hf.",
+        USAGE,
+    ),
+    ErrorSpec(
+        "E603",
+        "nothing left to publish",
+        "Every document was left out by the licence gate or the manifest; check the licences.",
+    ),
+    ErrorSpec("E604", "dataset card fails the Hub's metadata rules", "Fix the card metadata named in the message."),
+    ErrorSpec(
+        "E605",
+        "agreement input cannot be read",
+        "Give the folder `eventcorpus agree` reads, or its --json output.",
+        USAGE,
+    ),
+    ErrorSpec(
+        "E606", "invalid repository id", "Give the dataset repository as ORG/NAME (letters, digits, -, _, .).", USAGE
+    ),
+    ErrorSpec("E607", "--dry-run needs --out", "Give --out DIR for the dataset folder of a dry run.", USAGE),
+    ErrorSpec(
+        "E620", "no Hugging Face token", "Set HF_TOKEN, or run `hf auth login`; or use --dry-run --out DIR.", USAGE
+    ),
+    ErrorSpec(
+        "E621",
+        "Hugging Face Hub is offline or unreachable",
+        "Check the network and HF_ENDPOINT, unset HF_HUB_OFFLINE, or use --dry-run.",
+        USAGE,
+    ),
+    ErrorSpec(
+        "E622",
+        "the Hub refused the push",
+        "Check the token's write access to the repository and the repository id.",
+        USAGE,
+    ),
     # --- corpus sources and build (E7xx) ---
     ErrorSpec(
         "E700", "sources manifest is malformed", "Fix corpus/sources.yaml: each file needs path and sha256.", USAGE

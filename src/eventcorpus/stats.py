@@ -1,15 +1,13 @@
 """Corpus statistics: counts per type and split, role fill rates, lengths, licences; report and plots.
 
-The split manifest is read by :func:`read_split_manifest` alone. Assumed shape (issue 6
-writes it): a JSON object with ``{"assignments": {doc_id: split_name}}``; other keys are
-ignored. Documents the manifest does not name count under the split ``unassigned``;
-without a manifest every document is in the split ``all``.
+The split manifest is the one ``eventcorpus split`` writes (read with its checksum checked).
+Documents the manifest does not name count under the split ``unassigned``; without a
+manifest every document is in the split ``all``.
 """
 
 from __future__ import annotations
 
 import bisect
-import json
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -19,9 +17,9 @@ from typing import Any
 
 from eventcorpus.agreement import Agreement, agreement_in_folder
 from eventcorpus.corpus import read_records
-from eventcorpus.errors import EventCorpusError
 from eventcorpus.records import Record
 from eventcorpus.schema import Schema, load_schema
+from eventcorpus.split import read_manifest
 from eventcorpus.tokens import tokenize
 
 ALL = "all"
@@ -29,22 +27,8 @@ UNASSIGNED = "unassigned"
 
 
 def read_split_manifest(path: str | Path) -> dict[str, str]:
-    """doc_id -> split from ``{"assignments": {doc_id: split}}`` (E306 if unreadable or misshapen)."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise EventCorpusError("E306", str(exc), file=str(path)) from exc
-    assignments = data.get("assignments") if isinstance(data, dict) else None
-    if not isinstance(assignments, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in assignments.items()
-    ):
-        raise EventCorpusError(
-            "E306",
-            "no mapping 'assignments' of document ids to split names",
-            file=str(path),
-            expected='{"assignments": {"<doc_id>": "train", ...}}',
-        )
-    return dict(assignments)
+    """doc_id -> split from a manifest written by ``eventcorpus split`` (checksum checked)."""
+    return dict(read_manifest(path)["assignments"])
 
 
 def _summary(values: list[int]) -> dict[str, float]:
