@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import IDX, IS_SPACE, LENGTH
+
 from eventcorpus.corpus import atomic_open, dumps
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.records import UNANNOTATED, Record, text_sha256
@@ -415,6 +417,15 @@ class _Checker:
                 Location(doc_id, line, item, start, end, text[start:end], context(text, start, end), detail)
             )
 
+    def token_bounds(self, text: str) -> tuple[list[int], list[int]]:
+        """Start and end offsets of the non-whitespace tokens of the shared tokenizer."""
+        table = self.tokenizer(text).to_array([IDX, LENGTH, IS_SPACE])
+        if not len(table):
+            return [], []
+        kept = table[table[:, 2] == 0]
+        starts = kept[:, 0]
+        return starts.tolist(), (starts + kept[:, 1]).tolist()
+
     def is_punct(self, token: str) -> bool:
         found = self._punct.get(token)
         if found is None:
@@ -461,10 +472,7 @@ class _Checker:
             )
         report.entities += len(entities)
         report.events += len(events)
-        tokens = self.tokenizer(text)
-        starts = [t.idx for t in tokens if not t.is_space]
-        ends = [t.idx + len(t.text) for t in tokens if not t.is_space]
-        token_texts = [t.text for t in tokens if not t.is_space]
+        starts, ends = self.token_bounds(text)
         ids: set[str] = set()
         entity_labels: dict[str, str] = {}
         spans: list[tuple[int, int, str, str]] = []
@@ -480,7 +488,7 @@ class _Checker:
             entity_labels.setdefault(str(entity["id"]), label)
             if label not in self.entity_labels:
                 self.hit("V008", Location(doc_id, line, item, detail=f"label {label!r}"))
-            span = self.span(entity["start"], entity["end"], text, doc_id, line, item, starts, ends, token_texts)
+            span = self.span(entity["start"], entity["end"], text, doc_id, line, item, starts, ends)
             if span is None:
                 fixed_entities.append(entity)
                 continue
@@ -512,9 +520,7 @@ class _Checker:
             if not isinstance(trigger, dict) or trigger.get("start") is None or trigger.get("end") is None:
                 self.hit("V014", Location(doc_id, line, item, detail=f"trigger {trigger!r}"))
             else:
-                span = self.span(
-                    trigger["start"], trigger["end"], text, doc_id, line, f"{item} trigger", starts, ends, token_texts
-                )
+                span = self.span(trigger["start"], trigger["end"], text, doc_id, line, f"{item} trigger", starts, ends)
                 if span is not None:
                     triggers.append((span[0], span[1], event_type, item))
                     new_trigger = self.fixed(
@@ -544,7 +550,6 @@ class _Checker:
         item: str,
         starts: list[int],
         ends: list[int],
-        token_texts: list[str],
     ) -> tuple[int, int] | None:
         """Check a span's offsets and edges; None when the offsets are unusable."""
         if type(start) is not int or type(end) is not int or not 0 <= start < end <= len(text):
@@ -556,18 +561,22 @@ class _Checker:
             self.span_hit("V005", doc_id, line, item, text, start, end)
         first = bisect_right(starts, start) - 1
         if first >= 0 and starts[first] < start < ends[first]:
-            self.span_hit("V007", doc_id, line, item, text, start, end, f"starts inside {token_texts[first]!r}")
+            self.span_hit(
+                "V007", doc_id, line, item, text, start, end, f"starts inside {text[starts[first] : ends[first]]!r}"
+            )
         else:
             last = bisect_left(ends, end)
             if last < len(ends) and starts[last] < end < ends[last]:
-                self.span_hit("V007", doc_id, line, item, text, start, end, f"ends inside {token_texts[last]!r}")
-        if first >= 0 and starts[first] == start and self.is_punct(token_texts[first]):
-            self.span_hit("V006", doc_id, line, item, text, start, end, f"starts with {token_texts[first]!r}")
+                self.span_hit(
+                    "V007", doc_id, line, item, text, start, end, f"ends inside {text[starts[last] : ends[last]]!r}"
+                )
+        if first >= 0 and starts[first] == start and self.is_punct(text[start : ends[first]]):
+            self.span_hit("V006", doc_id, line, item, text, start, end, f"starts with {text[start : ends[first]]!r}")
             return start, end
         last = bisect_left(ends, end)
         abbreviation = text[end - 1] == "." and _ABBREVIATION.search(text, max(0, start), end) is not None
-        if last < len(ends) and ends[last] == end and self.is_punct(token_texts[last]) and not abbreviation:
-            self.span_hit("V006", doc_id, line, item, text, start, end, f"ends with {token_texts[last]!r}")
+        if last < len(ends) and ends[last] == end and self.is_punct(text[starts[last] : end]) and not abbreviation:
+            self.span_hit("V006", doc_id, line, item, text, start, end, f"ends with {text[starts[last] : end]!r}")
         return start, end
 
     def fixed(
