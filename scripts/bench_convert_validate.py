@@ -52,7 +52,8 @@ COMMON_TEXT = (
     "240mm Katyusha mortar IED F-16 $5 million 2,500 400 18 Soleimani's don't (SDF) \"fighters\""
 )
 COMMON = COMMON_TEXT.split()
-SYLLABLES = [*"ba ka ri mo sul an tar eq ni fa dor el shi ya qa ze hu lin gro vet pas tel mun dra".split(" ")]
+SYLLABLE_TEXT = "ba ka ri mo sul an tar eq ni fa dor el shi ya qa ze hu lin gro vet pas tel mun dra"
+SYLLABLES = SYLLABLE_TEXT.split()
 
 
 def vocabulary(rng: random.Random, size: int = 40_000) -> tuple[list[str], list[float]]:
@@ -104,7 +105,7 @@ def make_record(number: int, rng: random.Random, schema: Any, vocab: tuple[list[
     text, words = make_text(rng, vocab)
     labels = schema.entity_labels
     chosen = sorted(rng.sample(range(len(words) - 3), 25))
-    entities = []
+    entities: list[dict[str, Any]] = []
     used: set[int] = set()
     for index in chosen[:20]:
         width = rng.choice([1, 1, 1, 2, 3])
@@ -113,10 +114,10 @@ def make_record(number: int, rng: random.Random, schema: Any, vocab: tuple[list[
         used.update(range(index, index + width))
         start, end = words[index][0], words[index + width - 1][1]
         entities.append({"id": f"T{len(entities) + 1}", "start": start, "end": end, "label": rng.choice(labels)})
-    events = []
+    events: list[dict[str, Any]] = []
     for index in chosen[20:25]:
         event_type = rng.choice(schema.event_labels)
-        arguments = []
+        arguments: list[dict[str, str]] = []
         for role, spec in schema.event_types[event_type].roles.items():
             fitting = [e for e in entities if e["label"] in spec.fillers]
             if fitting and len(arguments) < 3:
