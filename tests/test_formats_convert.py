@@ -151,3 +151,11 @@ def test_same_input_and_output_is_refused(canonical: Path) -> None:
     with pytest.raises(EventCorpusError) as info:
         convert(canonical, "canonical", "canonical", canonical)
     assert info.value.code == "E109"
+
+
+def test_docs_table_has_a_row_per_format(repo: Path) -> None:
+    from eventcorpus.formats import FORMATS
+
+    table = (repo / "docs" / "formats.md").read_text(encoding="utf-8")
+    for name in FORMATS:
+        assert f"\n| `{name}` |" in table, name
