@@ -69,7 +69,6 @@ SMALL = [
 ]
 
 
-@pytest.mark.slow
 def test_real_file_counts_and_exact_round_trip(shared_datasets: Path, tmp_path: Path) -> None:
     path = shared_datasets / "m2e2" / "text_only_event.json"
     report = ConversionReport()

@@ -216,3 +216,23 @@ def test_cli_validates_another_format_through_its_reader(tmp_path: Path) -> None
     result = runner.invoke(app, ["validate", str(path), "--format", "m2e2", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["events"] == 1
+
+
+def test_re3d_value_mismatches_are_found_through_the_reader(shared_datasets: Path) -> None:
+    """V004 on re3d equals the gold rows whose value differs from the text, counted from the raw files."""
+    root = shared_datasets / "re3d"
+    expected = 0
+    for folder in (p for p in root.iterdir() if p.is_dir()):
+        texts = {}
+        for line in (folder / "documents.json").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                doc = json.loads(line)
+                texts[doc["_id"]] = doc["text"]
+        for line in (folder / "entities.json").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                kept = row["confidence"] != 0 and SCHEMA.mappings["re3d"]["entity_types"][row["type"]] is not None
+                expected += kept and texts[row["documentId"]][row["begin"] : row["end"]] != row["value"]
+    report = validate(root, schema=SCHEMA, input_format="re3d")
+    assert report.records == 98 and report.count("V004") == expected > 0
+    assert report.count("V002") == 0 and report.count("V008") == 0
