@@ -47,6 +47,7 @@ TRIGGERS_GROUP = "triggers"
 # A tokenizer-only Doc has nothing but its words and entities: tags, lemmas, heads and the
 # rest are unset, so only these columns are stored (spaCy restores NORM from the vocab).
 _STORED_ATTRS = ["ORTH", "ENT_IOB", "ENT_TYPE"]
+_READ_ATTRS = [IDS["ORTH"], IDS["IDX"], IDS["LENGTH"], SPACY]
 _SPAN = struct.Struct(">QQQllll")  # SpanGroup.to_bytes: id, kb_id, label, start, end, start_char, end_char
 _NOT_ALIGNED = "not on token boundaries: absent from doc.ents and span groups (exact offsets kept in user_data)"
 
@@ -116,11 +117,10 @@ class _LeanDocBin:
     def __init__(self) -> None:
         self.doc_bin = DocBin(attrs=_STORED_ATTRS, store_user_data=True)
         self.attrs = list(self.doc_bin.attrs)
-        self.read_attrs = [*self.attrs, IDS["IDX"], IDS["LENGTH"], SPACY]
+        assert self.attrs == [IDS[name] for name in _STORED_ATTRS], self.attrs  # the column order add() fills
         self.tokenizer = blank_pipeline().tokenizer
         self.strings = blank_pipeline().vocab.strings
         self.packer = msgpack.Packer(use_bin_type=True)  # as srsly.msgpack_dumps packs
-        self.iob_col, self.type_col = self.attrs.index(IDS["ENT_IOB"]), self.attrs.index(IDS["ENT_TYPE"])
         self.label_hash: dict[str, int] = {}
         self.doc_bin.strings.add("")
 
@@ -136,38 +136,47 @@ class _LeanDocBin:
 
     def add(self, record: Record, dropped: list[Dropped]) -> None:
         doc = self.tokenizer(record.document.text)
-        columns = doc.to_array(self.read_attrs)
-        width = len(self.attrs)
-        array = numpy.ascontiguousarray(columns[:, :width])
-        starts = columns[:, width].astype(numpy.int64)
-        ends = starts + columns[:, width + 1].astype(numpy.int64)
+        columns = doc.to_array(_READ_ATTRS)  # ORTH, IDX, LENGTH, SPACY
+        size = len(columns)
+        starts = columns[:, 1].astype(numpy.int64)
+        ends = starts + columns[:, 2].astype(numpy.int64)
         annotations = record.annotations
-        entity_spans = _align(starts, ends, [(e.start, e.end) for e in annotations.entities])
-        trigger_spans = _align(starts, ends, [(e.trigger.start, e.trigger.end) for e in annotations.events])
+        wanted = [(e.start, e.end) for e in annotations.entities]
+        wanted += [(e.trigger.start, e.trigger.end) for e in annotations.events]
+        spans = _align(starts, ends, wanted)
         entity_rows: list[tuple[int, int, int, int, int]] = []
-        for entity, span in zip(annotations.entities, entity_spans, strict=True):
+        for entity, span in zip(annotations.entities, spans, strict=False):
             if span is None:
                 dropped.append(Dropped(record.id, "entity", entity.id, entity.start, _NOT_ALIGNED))
             else:
                 entity_rows.append((self._hash(entity.label), span[0], span[1], entity.start, entity.end))
         trigger_rows: list[tuple[int, int, int, int, int]] = []
-        for event, span in zip(annotations.events, trigger_spans, strict=True):
+        for event, span in zip(annotations.events, spans[len(annotations.entities) :], strict=True):
             if span is None:
                 dropped.append(Dropped(record.id, "event", event.id, event.trigger.start, _NOT_ALIGNED))
             else:
                 trigger_rows.append((self._hash(event.type), span[0], span[1], event.trigger.start, event.trigger.end))
-        if len(array):
-            array[:, self.iob_col] = 2  # O: setting doc.ents marks every other token outside
-            array[:, self.type_col] = 0
-            last_end = -1
-            for label, first, stop, _, _ in sorted(entity_rows, key=lambda r: (r[1], -r[2])):
-                if first >= last_end:
-                    array[first, self.iob_col] = 3
-                    array[first + 1 : stop, self.iob_col] = 1
-                    array[first:stop, self.type_col] = label
-                    last_end = stop
+        array = numpy.zeros((size, 3), dtype=numpy.uint64)  # ORTH, ENT_IOB, ENT_TYPE
+        array[:, 0] = columns[:, 0]
+        array[:, 1] = 2  # O: setting doc.ents marks every token outside an entity
+        ents: list[tuple[int, int, int]] = []
+        last_end = -1
+        for label, first, stop, _, _ in sorted(entity_rows, key=lambda r: (r[1], -r[2])):
+            if first >= last_end:
+                ents.append((first, stop, label))
+                last_end = stop
+        if ents:
+            firsts = numpy.asarray([e[0] for e in ents], dtype=numpy.int64)
+            stops = numpy.asarray([e[1] for e in ents], dtype=numpy.int64)
+            labels = numpy.asarray([e[2] for e in ents], dtype=numpy.uint64)
+            lengths = stops - firsts
+            offsets_in_ent = numpy.arange(int(lengths.sum())) - numpy.repeat(numpy.cumsum(lengths) - lengths, lengths)
+            inside = numpy.repeat(firsts, lengths) + offsets_in_ent
+            array[inside, 1] = 1
+            array[firsts, 1] = 3
+            array[inside, 2] = numpy.repeat(labels, lengths)
         self.doc_bin.tokens.append(array)
-        self.doc_bin.spaces.append(columns[:, width + 2 :].astype(bool))
+        self.doc_bin.spaces.append(columns[:, 3:].astype(bool))
         self.doc_bin.flags.append({"has_unknown_spaces": False})
         self.doc_bin.cats.append({})
         data = record.to_dict()
