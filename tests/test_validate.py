@@ -9,13 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from eventcorpus.cli import app
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.records import Record, text_sha256
 from eventcorpus.schema import load_schema
-from eventcorpus.validate import RULES, validate
+from eventcorpus.tokens import blank_pipeline
+from eventcorpus.validate import RULES, edge_chunks, token_bounds, tokens_in_chunks, validate
+from tests.strategies import SEPARATORS, WORDS
 
 SCHEMA = load_schema()
 DATA = Path(__file__).parent / "data" / "validate"
@@ -236,3 +240,21 @@ def test_re3d_value_mismatches_are_found_through_the_reader(shared_datasets: Pat
     report = validate(root, schema=SCHEMA, input_format="re3d")
     assert report.records == 98 and report.count("V004") == expected > 0
     assert report.count("V002") == 0 and report.count("V008") == 0
+
+
+EXTRA = ["U.S.-led", "(SDF)", '"Iraq"', "https://x.org/a?b=1", "don't", "$5", "e.g.", ":)", "\u00a0", "\t", "Mr.", "—"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=st.lists(st.sampled_from(WORDS + SEPARATORS + EXTRA), min_size=1, max_size=40).map("".join),
+    cuts=st.lists(st.tuples(st.integers(0, 400), st.integers(1, 40)), max_size=8),
+)
+def test_tokens_near_edges_equal_the_full_tokenisation(text: str, cuts: list[tuple[int, int]]) -> None:
+    """spaCy tokenises each whitespace-free chunk alone, so the validator may tokenise only edge chunks."""
+    spans = [(start % len(text), min(len(text), start % len(text) + width)) for start, width in cuts]
+    chunks = edge_chunks(text, spans)
+    starts, ends = tokens_in_chunks(blank_pipeline().tokenizer, text, chunks)
+    full = list(zip(*token_bounds(text), strict=True))
+    inside = [(s, e) for s, e in full if any(a <= s and e <= b for a, b in chunks)]
+    assert list(zip(starts, ends, strict=True)) == inside
