@@ -159,3 +159,25 @@ def test_docs_table_has_a_row_per_format(repo: Path) -> None:
     table = (repo / "docs" / "formats.md").read_text(encoding="utf-8")
     for name in FORMATS:
         assert f"\n| `{name}` |" in table, name
+
+
+def test_cli_reports_what_the_reader_could_not_carry(tmp_path: Path, repo: Path) -> None:
+    source = repo / "tests" / "data" / "formats" / "brat_plain"
+    args = [
+        "convert",
+        str(source),
+        "--from",
+        "brat",
+        "--to",
+        "canonical",
+        "--out",
+        str(tmp_path / "o.jsonl"),
+        "--annotator",
+        "carol",
+    ]
+    result = RUNNER.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "dropped relation R1" in result.output and "dropped note #1" in result.output
+    assert "dropped in total: 2" in result.output
+    (record,) = read_records(tmp_path / "o.jsonl")
+    assert record.annotations.annotator == "carol" and len(record.annotations.events) == 2

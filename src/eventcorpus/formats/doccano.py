@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 import zipfile
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from eventcorpus.corpus import atomic_open, dumps
 from eventcorpus.errors import EventCorpusError
@@ -358,20 +359,31 @@ def read(path: Path, *, schema: Schema, options: dict[str, Any]) -> Iterator[Rec
 
 
 def write(records: Iterable[Record], path: Path, *, schema: Schema, options: dict[str, Any]) -> ConversionReport:
-    """Write doccano JSONL (or, for a ``.zip`` path, one ``<annotator>.jsonl`` per annotator)."""
+    """Write doccano JSONL (or, for a ``.zip`` path, one ``<annotator>.jsonl`` per annotator).
+
+    Lines are streamed: to the file, or for a zip to one spool file per annotator first.
+    """
     path = Path(path)
     mode = str(options.get("offset_mode") or "codepoint")
     report = ConversionReport()
     if path.suffix == ".zip":
-        per_user: dict[str, list[str]] = defaultdict(list)
-        for record in records:
-            obj, dropped = record_to_doccano_report(record, offset_mode=mode)
-            report.add(record)
-            report.dropped.extend(dropped)
-            per_user[record.annotations.annotator].append(dumps(obj))
-        with atomic_open(path, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
-            for user, lines in per_user.items():
-                archive.writestr(f"{user}.jsonl", "".join(line + "\n" for line in lines))
+        with tempfile.TemporaryDirectory(dir=path.parent if path.parent.exists() else None) as spool:
+            handles: dict[str, IO[str]] = {}
+            try:
+                for record in records:
+                    obj, dropped = record_to_doccano_report(record, offset_mode=mode)
+                    report.add(record)
+                    report.dropped.extend(dropped)
+                    user = record.annotations.annotator
+                    if user not in handles:
+                        handles[user] = open(Path(spool) / f"{len(handles)}.jsonl", "w", encoding="utf-8")  # noqa: SIM115
+                    handles[user].write(dumps(obj) + "\n")
+            finally:
+                for handle in handles.values():
+                    handle.close()
+            with atomic_open(path, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+                for number, user in enumerate(handles):
+                    archive.write(Path(spool) / f"{number}.jsonl", f"{user}.jsonl")
         return report
     with atomic_open(path) as handle:
         for record in records:
