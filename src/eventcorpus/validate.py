@@ -404,14 +404,23 @@ def _raw_spans(entities: list[Any], events: list[Any]) -> list[tuple[Any, Any]]:
     return spans
 
 
+_CHUNK_TAIL = re.compile(r"\S*")
+_CHUNK_HEAD = re.compile(r"\S*\Z")
+
+
 def _chunk_at(text: str, position: int) -> tuple[int, int]:
+    """The whitespace-free run of ``text`` holding ``position`` (a non-space character)."""
+    tail = _CHUNK_TAIL.match(text, position)
+    end = tail.end() if tail is not None else position + 1
     start = position
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
-    end = position + 1
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    return start, end
+    window = 64
+    while True:
+        low = max(0, start - window)
+        found = _CHUNK_HEAD.search(text, low, start)
+        head = found.start() if found is not None else start
+        if head > low or low == 0:
+            return head, end
+        start, window = low, window * 4
 
 
 def edge_chunks(text: str, spans: Iterable[tuple[Any, Any]]) -> list[tuple[int, int]]:
