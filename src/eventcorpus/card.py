@@ -263,7 +263,7 @@ def card_metadata(inputs: CardInputs) -> dict[str, Any]:
     )
     languages = sorted({r.document.language for r in inputs.records})
     sources = ["original"]
-    if any("re3d_id" in r.document.meta for r in inputs.records):
+    if any("re3d_id" in r.document.meta or (r.document.source or "").startswith("re3d/") for r in inputs.records):
         sources.append("extended|other-dstl-re3d")
     most_rows = max(sum(split_rows.values()) for split_rows in inputs.rows.values())
     meta: dict[str, Any] = {
@@ -396,24 +396,24 @@ def _leakage_section(inputs: CardInputs) -> list[str]:
 
 
 def _licence_section(inputs: CardInputs) -> list[str]:
-    per_source: Counter[tuple[str, str, str]] = Counter(
-        (r.document.source or "—", r.document.licence, r.document.attribution or "—") for r in inputs.records
+    per_licence: Counter[tuple[str, str]] = Counter(
+        (r.document.licence, r.document.attribution or "—") for r in inputs.records
     )
-    rows = [[s, inputs.licence(lic)[1], n, a] for (s, lic, a), n in sorted(per_source.items())]
+    rows = [[inputs.licence(lic)[1], n, a] for (lic, a), n in sorted(per_licence.items())]
     lines = [
         "Each document keeps its own `licence` and `attribution` columns (documents configuration); "
         "the text and its annotations are distributed under that document's licence. See LICENSE.md.",
         "",
-        _table(["source", "licence", "documents", "attribution"], rows),
+        _table(["licence", "documents", "attribution"], rows),
         "",
     ]
     if inputs.excluded:
-        reasons: Counter[tuple[str, str]] = Counter((reason, source or "—") for source, _, reason in inputs.excluded)
+        reasons: Counter[tuple[str, str]] = Counter((reason, licence) for _, licence, reason in inputs.excluded)
         lines += [
             f"**{len(inputs.excluded)} documents were left out** because their licence does not permit "
             "redistribution (the licence gate of `eventcorpus publish`):",
             "",
-            _table(["reason", "source", "documents"], [[r, s, n] for (r, s), n in sorted(reasons.items())]),
+            _table(["reason", "licence", "documents"], [[r, lic, n] for (r, lic), n in sorted(reasons.items())]),
         ]
     else:
         lines.append("No document was left out by the licence gate.")
