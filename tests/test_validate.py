@@ -171,6 +171,9 @@ def test_fix_snaps_spans_to_tokens_into_a_new_file(tmp_path: Path) -> None:
     again = validate(out, schema=SCHEMA)
     assert again.records == 3 and again.count("V005") == 0 and again.count("V007") == 0
     assert again.count("V002") == 1  # not fixable: still reported
+    out.write_text("earlier\n", encoding="utf-8")
+    second = validate(source, schema=SCHEMA, fix=out)
+    assert second.fixed_backup and Path(second.fixed_backup).read_text(encoding="utf-8") == "earlier\n"
     with pytest.raises(EventCorpusError) as caught:
         validate(source, schema=SCHEMA, fix=source)
     assert caught.value.code == "E157"

@@ -24,7 +24,7 @@ from typing import Any
 import numpy
 from spacy.attrs import IDX, IS_SPACE, LENGTH
 
-from eventcorpus.corpus import atomic_open, dumps
+from eventcorpus.corpus import atomic_open, backup_existing, dumps
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.records import UNANNOTATED, Record, text_sha256
 from eventcorpus.schema import Schema
@@ -271,6 +271,7 @@ class ValidationReport:
     results: dict[str, RuleResult] = field(default_factory=lambda: {c: RuleResult(r) for c, r in RULES.items()})
     fixes: list[Fix] = field(default_factory=list)
     fixed_path: str | None = None
+    fixed_backup: str | None = None  # an earlier file at the --fix path, kept here
     unwritten_lines: list[int] = field(default_factory=list)  # lines --fix could not parse, so not copied
 
     @property
@@ -315,6 +316,7 @@ class ValidationReport:
             "rules": [r.as_dict() for r in self.results.values()],
             "fixes": [f.as_dict() for f in self.fixes],
             "fixed_path": self.fixed_path,
+            "fixed_backup": self.fixed_backup,
             "unwritten_lines": self.unwritten_lines,
         }
 
@@ -766,8 +768,8 @@ def validate(
 ) -> ValidationReport:
     """Check records (a canonical file, a file in ``input_format``, or records/dicts) against every rule.
 
-    With ``fix``, write every record to that NEW file (atomically), spans snapped to tokens;
-    refuses (E157) to write over the input.
+    With ``fix``, write every record to that file (atomically), spans snapped to tokens; an
+    earlier file there is kept as a timestamped backup; refuses (E157) to write over the input.
     """
     name = str(source) if isinstance(source, (str, Path)) else "<records>"
     report = ValidationReport(name)
@@ -779,6 +781,8 @@ def validate(
         for line, obj, problem in objects:
             checker.check(line, obj, problem)
         return report
+    backup = backup_existing(fix)
+    report.fixed_backup = str(backup) if backup is not None else None
     with atomic_open(fix) as handle:
         for line, obj, problem in objects:
             fixed = checker.check(line, obj, problem)

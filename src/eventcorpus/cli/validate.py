@@ -50,6 +50,8 @@ def validate_command(
             )
         if report.fixed_path is not None:
             out.print(f"wrote {report.fixed_path} ({len(report.fixes)} spans changed)", markup=False)
+            if report.fixed_backup:
+                out.print(f"kept the earlier {report.fixed_path} as {report.fixed_backup}", markup=False)
             if report.unwritten_lines:
                 err.print(f"lines not copied (not JSON): {report.unwritten_lines}", markup=False)
         verdict = "[red]✘ failed[/red]" if not report.ok else "[green]✔ passed[/green]"
