@@ -99,6 +99,8 @@ def test_the_plain_label_form_is_read() -> None:
     record = doccano_to_record(obj, annotator="carol")
     assert [e.label for e in record.annotations.entities] == ["WEA", "GPE"]
     assert [(e.type, e.trigger.start) for e in record.annotations.events] == [("Conflict:Attack", 7)]
+    older = doccano_to_record({"text": obj["text"], "labels": obj["label"]}, annotator="carol")
+    assert older.to_dict() == record.to_dict()
 
 
 def test_document_text_must_match_by_hash() -> None:

@@ -6,7 +6,8 @@ One doccano line is one document with one annotator's spans:
   type (or that starts a relation) is an event trigger, every other span an entity;
 - ``relations``: ``[{id, from_id, to_id, type}]`` from a trigger to an argument entity,
   ``type`` being the role;
-- the plain form ``label: [[start, end, label], ...]`` is read too (no relations);
+- the plain form ``label: [[start, end, label], ...]`` (``labels`` in older exports) is read
+  too (no relations);
 - top-level fields ``doc_id``, ``text_sha256``, ``title``, ``source``, ``url``, ``published``,
   ``language``, ``licence``, ``attribution``, ``provenance``, ``doc_meta`` (the document's
   ``meta``), ``annotator`` and ``annotation_meta`` carry the document so ``pull`` maps
@@ -179,7 +180,8 @@ def _raw_spans(obj: dict[str, Any], where: dict[str, Any]) -> list[tuple[Any, in
                     **where,
                 ) from exc
         return out
-    for index, span in enumerate(obj.get("label") or []):
+    plain = obj.get("label") if obj.get("label") is not None else obj.get("labels")  # older exports say "labels"
+    for index, span in enumerate(plain or []):
         if not (isinstance(span, list | tuple) and len(span) == 3):
             raise EventCorpusError(
                 "E100",

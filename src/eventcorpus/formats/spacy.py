@@ -11,7 +11,7 @@ Layout of each ``Doc`` (tokens from :func:`eventcorpus.tokens.blank_pipeline`'s 
   reads its training targets from here; the reader restores the record exactly.
 
 A ``.spacy`` path gets one DocBin; any other path becomes a folder of ``part-NNNNN.spacy``
-shards (``shard_size`` documents each, default 10,000), which spaCy's ``Corpus`` reads as
+shards (``shard_size`` documents each, default 2,000), which spaCy's ``Corpus`` reads as
 one corpus and which keeps memory flat for large corpora. Spans that do not fall on token
 boundaries cannot be spaCy spans: they are reported as dropped from ``doc.ents`` and the
 span groups (their exact offsets stay in ``user_data``, so the canonical round trip holds).
@@ -270,7 +270,7 @@ def write(records: Iterable[Record], path: Path, *, schema: Schema, options: dic
         with atomic_open(path, "wb") as handle:
             handle.write(lean.to_bytes())
         return report
-    shard_size = int(options.get("shard_size") or 10_000)
+    shard_size = int(options.get("shard_size") or 2_000)
     with output_folder(path) as folder:
         lean, shard = _LeanDocBin(), 0
         for record in records:
