@@ -261,3 +261,9 @@ def test_tokens_near_edges_equal_the_full_tokenisation(text: str, cuts: list[tup
     full = list(zip(*token_bounds(text), strict=True))
     inside = [(s, e) for s, e in full if any(a <= s and e <= b for a, b in chunks)]
     assert list(zip(starts, ends, strict=True)) == inside
+
+
+def test_the_docs_list_every_rule(repo: Path) -> None:
+    text = (repo / "docs" / "validate.md").read_text(encoding="utf-8")
+    for rule in RULES.values():
+        assert f"| {rule.code} | {rule.level} | {rule.title} |" in text
