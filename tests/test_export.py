@@ -132,6 +132,26 @@ def test_cli_export(fixture):
     assert "train: 6 documents" in result.output and (out / "test.jsonl").is_file()
     bad = runner.invoke(app, ["export", str(gold), "--split", str(manifest_path), "--to", "nope", "--out", str(out)])
     assert bad.exit_code == 2 and "E602" in bad.output
+    strict = runner.invoke(
+        app, ["export", str(gold), "--split", str(manifest_path), "--to", "conll", "--out", str(out), "--strict"]
+    )
+    assert strict.exit_code == 1 and "items conll cannot hold" in strict.output
+    utf16 = runner.invoke(
+        app,
+        [
+            "export",
+            str(gold),
+            "--split",
+            str(manifest_path),
+            "--to",
+            "doccano",
+            "--out",
+            str(out),
+            "--offset-mode",
+            "utf16",
+        ],
+    )
+    assert utf16.exit_code == 0, utf16.output
 
 
 def test_export_to_a_path_under_a_missing_parent(tmp_path):

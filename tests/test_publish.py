@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import http.server
 import json
 import shutil
 import socket
+import threading
 import time
 from pathlib import Path
 
@@ -283,6 +285,31 @@ def test_push_to_an_unreachable_hub_fails_fast(no_login, monkeypatch, release):
         push_release(built.folder, "org/eventcorpus")
     assert caught.value.code == "E621" and "cannot reach http://127.0.0.1" in str(caught.value)
     assert time.monotonic() - started < 3
+
+
+class _RejectingHub(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+        self.send_response(401 if self.path == "/api/whoami-v2" else 404)
+        self.send_header("content-type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"error": "Invalid credentials in Authorization header"}')
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_push_with_a_rejected_token_says_so(no_login, monkeypatch, release):
+    root, records, built = release
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _RejectingHub)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        monkeypatch.setenv("HF_TOKEN", "hf_not_a_real_token")
+        with pytest.raises(EventCorpusError) as caught:
+            push_release(built.folder, "org/eventcorpus", endpoint=f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+    assert caught.value.code == "E622" and "HTTP 401" in str(caught.value)
 
 
 def test_publish_offline_fails_before_building(no_login, monkeypatch, tmp_path, schema):

@@ -595,7 +595,11 @@ def push_release(
     try:
         repo_url = api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
         commit = api.upload_folder(
-            repo_id=repo_id, folder_path=str(folder), repo_type="dataset", commit_message=message
+            repo_id=repo_id,
+            folder_path=str(folder),
+            repo_type="dataset",
+            commit_message=message,
+            delete_patterns=["data/**"],  # the release replaces every data file of the previous one
         )
         if revision:
             api.create_tag(repo_id, tag=revision, repo_type="dataset", tag_message=message, exist_ok=False)

@@ -10,8 +10,10 @@ import typer
 from eventcorpus.card import CardInfo, card_info_from_readme
 from eventcorpus.cli.app import app, cli_errors, out, print_json
 from eventcorpus.corpus import read_records
-from eventcorpus.export import EXPORT_FORMATS, export
+from eventcorpus.errors import EventCorpusError
+from eventcorpus.export import EXPORT_FORMATS, ExportReport, export
 from eventcorpus.formats import Dropped
+from eventcorpus.offsets import MODES
 from eventcorpus.publish import load_agreement, publish
 from eventcorpus.schema import load_schema
 from eventcorpus.split import read_manifest
@@ -41,22 +43,36 @@ def export_command(
     allow_unassigned: Annotated[
         bool, typer.Option("--allow-unassigned", help="Leave out documents the manifest lacks instead of failing.")
     ] = False,
+    offset_mode: Annotated[
+        str, typer.Option("--offset-mode", help=f"How doccano counts offsets: {', '.join(MODES)}.")
+    ] = "codepoint",
+    schema_path: Annotated[Path | None, typer.Option("--schema", help="Schema file (default: the project's).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when anything was dropped.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report (every dropped item) as JSON.")] = False,
 ) -> None:
     """Export IN to one output per split of MANIFEST, reporting everything the format cannot hold."""
     with cli_errors():
+        if offset_mode not in MODES:
+            raise EventCorpusError("E017", f"--offset-mode {offset_mode!r}", expected=f"one of {', '.join(MODES)}")
         manifest = read_manifest(split)
         report = export(
             lambda: read_records(input_path),
             manifest,
             fmt,
             out_dir,
-            schema=load_schema(),
+            schema=load_schema(schema_path),
             allow_unassigned=allow_unassigned,
+            options={"offset_mode": offset_mode},
         )
     if as_json:
         print_json(report.to_dict())
-        return
+    else:
+        _print_export(report, fmt, input_path)
+    if strict and report.dropped:
+        raise typer.Exit(1)
+
+
+def _print_export(report: ExportReport, fmt: str, input_path: Path) -> None:
     for name, part in report.splits.items():
         out.print(
             f"✔ {name}: {part.documents} documents, {part.entities} entities, {part.events} events -> {part.path}"
@@ -91,6 +107,7 @@ def publish_command(
         typer.Option("--corpus-readme", help="README with 'How the annotations were made' and 'Known weaknesses'."),
     ] = None,
     pretty_name: Annotated[str | None, typer.Option("--pretty-name", help="The dataset's display name.")] = None,
+    schema_path: Annotated[Path | None, typer.Option("--schema", help="Schema file (default: the project's).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Build the Hugging Face dataset folder (parquet, card, licences, release manifest) and push it."""
@@ -101,7 +118,7 @@ def publish_command(
         result = publish(
             read_records(input_path),
             read_manifest(split),
-            schema=load_schema(),
+            schema=load_schema(schema_path),
             repo_id=repo_id,
             out_dir=out_dir,
             dry_run=dry_run,
