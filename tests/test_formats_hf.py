@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import datasets
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -85,3 +86,11 @@ def test_rewriting_keeps_the_old_folder(tmp_path: Path) -> None:
     HF.write([_record("train")], tmp_path / "ds", schema=SCHEMA, options={})
     HF.write([_record("dev")], tmp_path / "ds", schema=SCHEMA, options={})
     assert len(list(tmp_path.glob("ds.*.bak"))) == 1
+
+
+def test_an_empty_corpus_gives_an_empty_train_file(tmp_path: Path) -> None:
+    report = HF.write([], tmp_path / "ds", schema=SCHEMA, options={})
+    assert report.documents == 0
+    (parquet,) = (tmp_path / "ds" / "data").glob("train-*.parquet")
+    assert datasets.Features.from_arrow_schema(pq.read_schema(parquet)) == features_for(SCHEMA)
+    assert list(HF.read(tmp_path / "ds", schema=SCHEMA, options={})) == []

@@ -179,7 +179,8 @@ def write(records: Iterable[Record], path: Path, *, schema: Schema, options: dic
             if split not in writers:
                 target = folder / "data" / f"{split}-00000-of-00001.parquet"
                 writers[split] = pq.ParquetWriter(target, arrow_schema)
-            writers[split].write_table(pa.Table.from_pylist(batches[split], schema=arrow_schema))
+            if batches[split]:  # an empty row group trips datasets' parquet loader; no row group is fine
+                writers[split].write_table(pa.Table.from_pylist(batches[split], schema=arrow_schema))
             batches[split] = []
 
         try:
@@ -219,6 +220,9 @@ def read(path: Path, *, schema: Schema, options: dict[str, Any]) -> Iterator[Rec
     path = Path(path)
     if not path.is_dir():
         raise EventCorpusError("E004", "not a dataset folder", file=str(path), expected="a folder written by --to hf")
+    files = sorted((path / "data").glob("*.parquet"))
+    if files and all(pq.ParquetFile(file).metadata.num_rows == 0 for file in files):
+        return  # datasets refuses splits with no rows; an empty corpus reads as no records
     try:
         dataset_dict = datasets.load_dataset(str(path), cache_dir=options.get("cache_dir"))
     except Exception as exc:  # datasets raises many kinds (DataFilesNotFoundError, ArrowInvalid, ...)
