@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 from huggingface_hub import DatasetCard, DatasetCardData
+from hypothesis import HealthCheck, given, settings
 from typer.testing import CliRunner
 
 from eventcorpus.card import check_card, size_category
@@ -36,6 +37,7 @@ from eventcorpus.publish import (
 from eventcorpus.records import Record
 from eventcorpus.schema import load_schema
 from eventcorpus.split import read_manifest
+from tests import strategies
 from tests.release_fixture import PUBLISHABLE, SPLITS, fixture_records, make_record, manifest_for, write_fixture
 
 runner = CliRunner()
@@ -369,3 +371,58 @@ def test_card_reports_agreement_and_the_documents_it_rests_on(tmp_path, schema):
     assert result.exit_code == 0, result.output
     card = (tmp_path / "rel" / "README.md").read_text()
     assert "over **2 documents**" in card and "1 of those documents are in this release" in card
+
+
+def _decode(tags: list[int], names: list[str]) -> list[tuple[int, int, str]]:
+    """(first token, last token, label) of each BIO span."""
+    spans: list[list] = []
+    for position, tag in enumerate(tags):
+        name = names[tag]
+        if name.startswith("B-"):
+            spans.append([position, position, name[2:]])
+        elif name.startswith("I-"):
+            assert spans and spans[-1][2] == name[2:] and spans[-1][1] == position - 1, "I- without its B-"
+            spans[-1][1] = position
+    return [tuple(s) for s in spans]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.records())
+def test_bio_tags_hold_every_span_or_report_it(record):
+    """Property: each entity and trigger is a BIO span over the tokens it touches, or is reported left out."""
+    schema = load_schema()
+    problems: list = []
+    rows = sentence_rows(record, schema, problems)
+    features = sentence_features(schema)
+    starts = [s for row in rows for s in row["token_starts"]]
+    ends = [e for row in rows for e in row["token_ends"]]
+    left_out = {(p.kind, p.item_id) for p in problems if p.reason.startswith("left out")}
+    snapped = {(p.kind, p.item_id) for p in problems if p.reason.startswith("not on token")}
+    for column, kind, items in (
+        ("ner_tags", "entity", [(e.id, e.start, e.end, e.label) for e in record.annotations.entities]),
+        (
+            "trigger_tags",
+            "trigger",
+            [(e.id, e.trigger.start, e.trigger.end, e.type) for e in record.annotations.events],
+        ),
+    ):
+        tags = [t for row in rows for t in row[column]]
+        decoded = sorted(_decode(tags, features[column].feature.names))
+        expected = []
+        for item_id, start, end, label in items:
+            if (kind, item_id) in left_out:
+                continue
+            touched = [i for i in range(len(starts)) if starts[i] < end and start < ends[i]]
+            expected.append((touched[0], touched[-1], label))
+            exact = starts[touched[0]] == start and ends[touched[-1]] == end
+            assert exact or (kind, item_id) in snapped
+        assert decoded == sorted(expected)
+
+
+def test_documents_configuration_reads_back_as_the_records(release, offline, schema):
+    """The default configuration is the hf format: its reader gives back the published records exactly."""
+    root, records, built = release
+    back = {r.id: r for r in hf_format.read(Path(built.folder), schema=schema, options={"cache_dir": str(offline)})}
+    assert set(back) == {records[n].id for n in PUBLISHABLE}
+    for name in PUBLISHABLE:
+        assert back[records[name].id].to_dict() == records[name].to_dict()
