@@ -426,3 +426,32 @@ def test_documents_configuration_reads_back_as_the_records(release, offline, sch
     assert set(back) == {records[n].id for n in PUBLISHABLE}
     for name in PUBLISHABLE:
         assert back[records[name].id].to_dict() == records[name].to_dict()
+
+
+def test_dry_run_on_the_project_corpus(shared_datasets, repo, tmp_path, offline, schema):
+    """The project's own pass-1 corpus: the gate leaves out BBC (NC), EEAS and CEMO; the folder loads."""
+    from eventcorpus.authoring import apply_standoff
+    from eventcorpus.sources import corpus_documents, fetch_sources
+    from eventcorpus.split import make_split
+
+    fetch_sources(tmp_path / "sources", mirror=shared_datasets, repo_root=repo)
+    records = apply_standoff(
+        repo / "corpus" / "annotations" / "pass1.jsonl", corpus_documents(tmp_path / "sources").values()
+    )
+    manifest = make_split(records, seed_trials=5).manifest()
+    built = build_release(records, manifest, tmp_path / "release", schema=schema, repo_id="org/eventcorpus")
+    restricted = {
+        r.id
+        for r in records
+        if r.document.licence in ("CC-BY-NC-3.0", "EEAS-legal-notice", "all-rights-reserved", "unknown")
+    }
+    assert restricted and {e.doc_id for e in built.excluded} == restricted
+    cemo = [r.id for r in records if r.document.source == "cemo"]
+    assert cemo and cemo[0] in restricted
+    assert check_card(tmp_path / "release") == []
+    for config in (DOCUMENTS, SENTENCES):
+        loaded = datasets.load_dataset(str(tmp_path / "release"), config, cache_dir=str(offline))
+        assert {s: d.num_rows for s, d in loaded.items()} == built.rows[config]
+    documents = datasets.load_dataset(str(tmp_path / "release"), DOCUMENTS, cache_dir=str(offline))
+    published = {i for split in documents.values() for i in split["id"]}
+    assert published == {r.id for r in records} - restricted
