@@ -26,7 +26,7 @@ def _record(text: str, entities: list[Entity], events: list[Event]) -> Record:
 def _spacy_view(doc) -> tuple:  # type: ignore[no-untyped-def]
     return (
         doc.text,
-        [t.text for t in doc],
+        [(t.text, t.norm_, t.whitespace_) for t in doc],
         [(e.start_char, e.end_char, e.label_) for e in doc.ents],
         [(s.start_char, s.end_char, s.label_) for s in doc.spans[ENTITIES_GROUP]],
         [(s.start_char, s.end_char, s.label_) for s in doc.spans[TRIGGERS_GROUP]],
@@ -112,3 +112,11 @@ def test_docbin_made_elsewhere_is_read_from_ents_and_triggers(tmp_path: Path) ->
     assert [(e.start, e.end, e.label) for e in record.annotations.entities] == [(0, 6, "WEA"), (11, 16, "GPE")]
     assert [(e.type, e.trigger.start) for e in record.annotations.events] == [("Conflict:Attack", 7)]
     assert record.annotations.annotator == "model"
+
+
+def test_token_norms_from_tokenizer_exceptions_survive(tmp_path: Path) -> None:
+    record = _record("They don't go, y'all.", [Entity("T1", 0, 4, "PER")], [])
+    SPACY.write([record], tmp_path / "x.spacy", schema=SCHEMA, options={})
+    (doc,) = DocBin().from_disk(tmp_path / "x.spacy").get_docs(blank_pipeline().vocab)
+    assert [t.norm_ for t in doc] == [t.norm_ for t in blank_pipeline().tokenizer(record.document.text)]
+    assert "not" in [t.norm_ for t in doc]

@@ -44,10 +44,10 @@ CANNOT_HOLD = [
 USER_DATA_KEY = "eventcorpus"
 ENTITIES_GROUP = "entities_all"
 TRIGGERS_GROUP = "triggers"
-# A tokenizer-only Doc has nothing but its words and entities: tags, lemmas, heads and the
-# rest are unset, so only these columns are stored (spaCy restores NORM from the vocab).
-_STORED_ATTRS = ["ORTH", "ENT_IOB", "ENT_TYPE"]
-_READ_ATTRS = [IDS["ORTH"], IDS["IDX"], IDS["LENGTH"], SPACY]
+# A tokenizer-only Doc has words, their norms (tokenizer exceptions set some: "n't" -> "not")
+# and the entities: tags, lemmas, heads and the rest are unset, so only these are stored.
+_STORED_ATTRS = ["ORTH", "NORM", "ENT_IOB", "ENT_TYPE"]
+_READ_ATTRS = [IDS["ORTH"], IDS["NORM"], IDS["IDX"], IDS["LENGTH"], SPACY]
 _SPAN = struct.Struct(">QQQllll")  # SpanGroup.to_bytes: id, kb_id, label, start, end, start_char, end_char
 _NOT_ALIGNED = "not on token boundaries: absent from doc.ents and span groups (exact offsets kept in user_data)"
 
@@ -136,10 +136,10 @@ class _LeanDocBin:
 
     def add(self, record: Record, dropped: list[Dropped]) -> None:
         doc = self.tokenizer(record.document.text)
-        columns = doc.to_array(_READ_ATTRS)  # ORTH, IDX, LENGTH, SPACY
+        columns = doc.to_array(_READ_ATTRS)  # ORTH, NORM, IDX, LENGTH, SPACY
         size = len(columns)
-        starts = columns[:, 1].astype(numpy.int64)
-        ends = starts + columns[:, 2].astype(numpy.int64)
+        starts = columns[:, 2].astype(numpy.int64)
+        ends = starts + columns[:, 3].astype(numpy.int64)
         annotations = record.annotations
         wanted = [(e.start, e.end) for e in annotations.entities]
         wanted += [(e.trigger.start, e.trigger.end) for e in annotations.events]
@@ -156,9 +156,9 @@ class _LeanDocBin:
                 dropped.append(Dropped(record.id, "event", event.id, event.trigger.start, _NOT_ALIGNED))
             else:
                 trigger_rows.append((self._hash(event.type), span[0], span[1], event.trigger.start, event.trigger.end))
-        array = numpy.zeros((size, 3), dtype=numpy.uint64)  # ORTH, ENT_IOB, ENT_TYPE
-        array[:, 0] = columns[:, 0]
-        array[:, 1] = 2  # O: setting doc.ents marks every token outside an entity
+        array = numpy.zeros((size, 4), dtype=numpy.uint64)  # ORTH, NORM, ENT_IOB, ENT_TYPE
+        array[:, :2] = columns[:, :2]
+        array[:, 2] = 2  # O: setting doc.ents marks every token outside an entity
         ents: list[tuple[int, int, int]] = []
         last_end = -1
         for label, first, stop, _, _ in sorted(entity_rows, key=lambda r: (r[1], -r[2])):
@@ -172,11 +172,11 @@ class _LeanDocBin:
             lengths = stops - firsts
             offsets_in_ent = numpy.arange(int(lengths.sum())) - numpy.repeat(numpy.cumsum(lengths) - lengths, lengths)
             inside = numpy.repeat(firsts, lengths) + offsets_in_ent
-            array[inside, 1] = 1
-            array[firsts, 1] = 3
-            array[inside, 2] = numpy.repeat(labels, lengths)
+            array[inside, 2] = 1
+            array[firsts, 2] = 3
+            array[inside, 3] = numpy.repeat(labels, lengths)
         self.doc_bin.tokens.append(array)
-        self.doc_bin.spaces.append(columns[:, 3:].astype(bool))
+        self.doc_bin.spaces.append(columns[:, 4:].astype(bool))
         self.doc_bin.flags.append({"has_unknown_spaces": False})
         self.doc_bin.cats.append({})
         data = record.to_dict()
@@ -192,7 +192,7 @@ class _LeanDocBin:
         """``DocBin.to_bytes`` with zlib's fastest level (``DocBin.from_bytes`` reads any level)."""
         doc_bin = self.doc_bin
         tokens = numpy.vstack(doc_bin.tokens) if doc_bin.tokens else numpy.zeros((0, len(self.attrs)), numpy.uint64)
-        for value in numpy.unique(tokens[:, 0]).tolist():  # the ORTH column: every word's string
+        for value in numpy.unique(tokens[:, :2]).tolist():  # ORTH and NORM: every word's strings
             doc_bin.strings.add(self.strings[value])
         lengths = [len(tokens) for tokens in doc_bin.tokens]
         msg = {
