@@ -5,6 +5,7 @@ from __future__ import annotations
 # Each command module registers its commands on the shared app when imported.
 from eventcorpus.cli import core as _core  # noqa: F401
 from eventcorpus.cli import corpus as _corpus  # noqa: F401
+from eventcorpus.cli import doccano as _doccano  # noqa: F401
 from eventcorpus.cli import formats as _formats  # noqa: F401
 from eventcorpus.cli import ingest as _ingest  # noqa: F401
 from eventcorpus.cli import model as _model  # noqa: F401

@@ -1,0 +1,506 @@
+"""doccano push/pull against a real doccano 1.8.4 server (started by tests/doccano_server.py)."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from eventcorpus.cli import app
+from eventcorpus.corpus import read_records, write_records
+from eventcorpus.doccano.client import DoccanoClient
+from eventcorpus.doccano.server import free_port
+from eventcorpus.doccano.sync import pull, push
+from eventcorpus.errors import EventCorpusError
+from eventcorpus.offsets import OffsetMap
+from eventcorpus.records import AnnotationSet, Argument, Document, Entity, Event, Record, Trigger, document_id
+from tests.doccano_server import Server, serve
+from tests.strategies import records
+
+pytestmark = [pytest.mark.doccano, pytest.mark.slow]
+runner = CliRunner()
+
+
+@pytest.fixture(scope="session")
+def doccano_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from serve(tmp_path_factory.mktemp("doccano-home"))
+
+
+@pytest.fixture(scope="module")
+def workerless_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A second server without its task worker."""
+    yield from serve(tmp_path_factory.mktemp("doccano-no-worker"), worker=False)
+
+
+# --- the CEMO report, fully annotated by hand ---------------------------------------------
+
+
+def _find(text: str, phrase: str, start: int = 0) -> re.Match[str]:
+    """The first match of ``phrase`` at or after ``start``, any whitespace (the report has NBSPs) matching a space."""
+    found = re.compile(r"\s+".join(map(re.escape, phrase.split(" ")))).search(text, start)
+    assert found is not None, phrase
+    return found
+
+
+def _at(text: str, phrase: str, occurrence: int = 1, within: str | None = None) -> tuple[int, int]:
+    """Span of the n-th occurrence of ``phrase`` (after the first occurrence of ``within``, when given)."""
+    position = _find(text, within).start() if within else 0
+    for _ in range(occurrence):
+        found = _find(text, phrase, position)
+        position = found.start() + 1
+    return found.start(), found.end()
+
+
+def cemo_record(seed_path: Path, annotator: str = "gold") -> Record:
+    text = seed_path.read_text(encoding="utf-8")
+    doc = Document(
+        id=document_id(text), text=text, title="Military Bases Housing U.S. Forces Attacked in Syria and Iraq"
+    )
+    doc.source, doc.licence, doc.published = "CEMO Center - Paris", "see corpus/raw/NOTICE.md", "2022-01-06"
+    doc.provenance = [{"file": "corpus/raw/" + seed_path.name}]
+    entities: list[Entity] = []
+
+    def ent(label: str, phrase: str, occurrence: int = 1, within: str | None = None) -> str:
+        start, end = _at(text, phrase, occurrence, within)
+        entities.append(Entity(f"T{len(entities) + 1}", start, end, label))
+        return entities[-1].id
+
+    rockets = ent("WEA", "Rockets")
+    bases = ent("FAC", "bases hosting U.S.-led military coalition forces")
+    coalition = ent("ORG", "U.S.-led military coalition", 1)
+    iraq = ent("GPE", "Iraq", 2)
+    syria = ent("GPE", "Syria", 2)
+    wednesday = ent("TIME", "Wednesday", 1, within="Rockets and indirect fire")
+    groups = ent("ORG", "Iran-aligned paramilitary groups")
+    america = ent("GPE", "America", 1, within="have targeted")
+    middle_east = ent("LOC", "the Middle East")
+    american = ent("GPE", "American", 1, within="of the American strike")
+    soleimani = ent("PER", "senior Iranian general Qassem Soleimani")
+    jan2020 = ent("TIME", "January 2020")
+    soleimani2 = ent("PER", "Gen. Soleimani’s")
+    brennan = ent("PER", "Maj. Gen. John W. Brennan Jr.")
+    small_base = ent("FAC", "A small military base")
+    ne_syria = ent("LOC", "northeastern Syria")
+    rounds = ent("NUM", "eight rounds")
+    six = ent("NUM", "six rounds")
+    green_village = ent("FAC", "Green Village")
+    early_wed = ent("TIME", "Early Wednesday")
+    a_rocket = ent("WEA", "a rocket", 1, within="Early Wednesday")
+    iraqi_base = ent("FAC", "an Iraqi military base used by U.S. forces")
+    airport = ent("FAC", "Baghdad’s international airport")
+    officials = ent("PER", "Iraqi security officials")
+    mm_rocket = ent("WEA", "a 240 mm rocket")
+    launcher = ent("WEA", "a launcher")
+    later_wed = ent("TIME", "Later on Wednesday")
+    five_rockets = ent("WEA", "five rockets")
+    ayn = ent("FAC", "Ayn al-Assad", 1)
+    saraya = ent("ORG", "Saraya Qasem al-Jabarin")
+    wed_night = ent("TIME", "Wednesday night")
+    events: list[Event] = []
+
+    def event(
+        kind: str,
+        phrase: str,
+        args: list[tuple[str, str]],
+        occurrence: int = 1,
+        within: str | None = None,
+        **attributes: str,
+    ) -> None:
+        start, end = _at(text, phrase, occurrence, within)
+        arguments = [Argument(role, entity) for role, entity in args]
+        events.append(Event(f"E{len(events) + 1}", kind, Trigger(start, end), arguments, dict(attributes)))
+
+    event(
+        "Conflict:Attack",
+        "struck",
+        [("Instrument", rockets), ("Target", bases), ("Place", iraq), ("Place", syria), ("Time", wednesday)],
+    )
+    event(
+        "Conflict:Attack",
+        "targeted",
+        [("Attacker", groups), ("Target", america), ("Place", middle_east)],
+        within="have targeted",
+    )
+    event(
+        "Conflict:Attack",
+        "strike",
+        [("Attacker", american), ("Target", soleimani), ("Time", jan2020)],
+        within="American strike",
+    )
+    event(
+        "Life:Die",
+        "killed",
+        [("Agent", american), ("Victim", soleimani), ("Time", jan2020)],
+        within="strike that killed",
+    )
+    event("Life:Die", "death", [("Victim", soleimani2)])
+    event("Conflict:Threaten", "sworn", [("Target", coalition)], modality="other")
+    event("Conflict:Attack", "attacks", [("Target", bases)], 1, within="None of the attacks", polarity="positive")
+    event(
+        "Conflict:Attack",
+        "indirect fire",
+        [("Target", small_base), ("Place", ne_syria), ("Instrument", rounds)],
+        within="came under",
+    )
+    event(
+        "Conflict:Attack",
+        "responded",
+        [("Attacker", coalition), ("Instrument", six)],
+        within="Coalition forces responded",
+    )
+    event("Conflict:Attack", "attack", [("Target", green_village)], within="blamed the attack")
+    event(
+        "Conflict:Attack",
+        "struck",
+        [("Instrument", a_rocket), ("Target", iraqi_base), ("Place", airport), ("Time", early_wed)],
+        within="Early Wednesday",
+    )
+    event("Conflict:Seize", "seized", [("Agent", officials), ("Artifact", mm_rocket), ("Artifact", launcher)])
+    event(
+        "Conflict:Attack",
+        "fired",
+        [("Instrument", five_rockets), ("Place", ayn), ("Time", later_wed)],
+        within="five rockets were",
+    )
+    event("Conflict:Claim-Responsibility", "claimed responsibility", [("Claimer", saraya), ("Time", wed_night)])
+    annotations = AnnotationSet(
+        doc.id, annotator, entities, events, {"note": "hand-annotated for the doccano round trip"}
+    )
+    annotations.check(text)
+    del brennan  # annotated as an entity that no event uses
+    return Record(doc, annotations)
+
+
+def _write(tmp_path: Path, name: str, recs: list[Record]) -> Path:
+    path = tmp_path / name
+    write_records(path, recs)
+    return path
+
+
+def _env(server: Server, password: str | None = None) -> dict[str, str]:
+    return {"EVENTCORPUS_DOCCANO_USER": server.admin, "EVENTCORPUS_DOCCANO_PASSWORD": password or server.password}
+
+
+# --- round trips ---------------------------------------------------------------------------
+
+
+def test_cemo_report_round_trip_is_exact_and_push_is_idempotent(
+    doccano_server: Server, seed_path: Path, tmp_path: Path
+) -> None:
+    gold = cemo_record(seed_path)
+    docs = _write(tmp_path, "docs.jsonl", [Record(gold.document, AnnotationSet(gold.id, "unannotated"))])
+    annotations = _write(tmp_path, "pre.jsonl", [gold])
+    args = [
+        "doccano",
+        "push",
+        str(docs),
+        "--project",
+        "cemo",
+        "--url",
+        doccano_server.url,
+        "--annotations",
+        str(annotations),
+    ]
+    first = runner.invoke(app, args, env=_env(doccano_server))
+    assert first.exit_code == 0, first.output
+    assert "project 'cemo' created" in first.output
+    assert "1 uploaded (1 pre-annotated), 0 already there" in first.output
+    assert "pre-annotations belong to 'admin'" in first.output
+
+    again = runner.invoke(app, args, env=_env(doccano_server))
+    assert again.exit_code == 0, again.output
+    assert "0 uploaded (0 pre-annotated), 1 already there" in again.output
+    with doccano_server.client() as client:
+        project = client.project("cemo")
+        assert len(list(client.examples(int(project["id"])))) == 1
+        assert project["allow_overlapping"] and project["use_relation"] and not project["collaborative_annotation"]
+        guideline = Path(__file__).resolve().parents[1] / "annotation_guidelines" / "guidelines.md"
+        if guideline.is_file():
+            assert project["guideline"] == guideline.read_text(encoding="utf-8").strip()
+        types = {t["text"]: t for t in client.span_types(int(project["id"]))}
+        assert (
+            types["Conflict:Attack"]["background_color"] == "#d62828" and types["Conflict:Attack"]["suffix_key"] == "a"
+        )
+        assert {"PER", "WEA", "Life:Die"} <= types.keys()
+        assert {"Attacker", "Victim", "Artifact"} <= {t["text"] for t in client.relation_types(int(project["id"]))}
+
+    out = tmp_path / "pulls"
+    pulled = runner.invoke(
+        app,
+        ["doccano", "pull", "--project", "cemo", "--url", doccano_server.url, "--out", str(out)],
+        env=_env(doccano_server),
+    )
+    assert pulled.exit_code == 0, pulled.output
+    folder = out / (out / "latest").read_text().strip()
+    assert f"pulled 'cemo' into {folder}" in pulled.output
+    n_entities, n_events = len(gold.annotations.entities), len(gold.annotations.events)
+    n_args = sum(len(e.arguments) for e in gold.annotations.events)
+    assert (
+        f"admin: 1 documents (0 done), {n_entities + n_events} spans ({n_entities} entities, {n_events} events, {n_args} arguments)"
+        in pulled.output
+    )
+    (back,) = list(read_records(folder / "admin.jsonl"))
+    expected = gold.to_dict()
+    expected["annotator"] = "admin"
+    assert back.to_dict() == expected  # ids, offsets, roles, attributes, document fields: all identical
+    assert json.loads((folder / "pull.json").read_text())["offset_mode"] == "utf16"
+
+    # a second pull never overwrites the first
+    runner.invoke(
+        app,
+        ["doccano", "pull", "--project", "cemo", "--url", doccano_server.url, "--out", str(out)],
+        env=_env(doccano_server),
+    )
+    folders = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert len(folders) == 2 and (out / "latest").read_text().strip() == folders[-1]
+    assert (folder / "admin.jsonl").is_file()
+
+
+# Server round trips are slow: a handful of examples, and no shrinking (each step would push and pull again).
+@settings(
+    max_examples=3,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+@given(batch=st.lists(records(), min_size=3, max_size=3, unique_by=lambda r: r.id), grapheme=st.booleans())
+def test_emoji_crlf_arabic_offsets_survive(
+    doccano_server: Server, tmp_path_factory: pytest.TempPathFactory, batch: list[Record], grapheme: bool
+) -> None:
+    tmp_path = tmp_path_factory.mktemp("tricky")
+    name = f"tricky-{tmp_path.name}"
+    mode = "grapheme" if grapheme else "auto"
+    with doccano_server.client() as client:
+        docs = _write(tmp_path, "docs.jsonl", batch)
+        result = push(client, docs, project=name, annotations_path=docs, offset_mode=mode)
+        assert result.offset_mode == ("grapheme" if grapheme else "utf16")
+        assert result.uploaded == 3
+        pulled = pull(client, project=name, out_dir=tmp_path / "out")
+    back = {r.id: r for r in read_records(pulled.folder / "admin.jsonl")}
+    # a document without spans is one the annotator has not touched: doccano cannot tell the two apart
+    labelled = [r for r in batch if r.annotations.entities or r.annotations.events]
+    assert set(back) == {r.id for r in labelled}
+    for record in labelled:
+        expected = record.to_dict()
+        expected["annotator"] = "admin"
+        assert back[record.id].to_dict() == expected
+
+
+def test_server_stores_offsets_as_given_utf16_past_emoji(doccano_server: Server, tmp_path: Path) -> None:
+    """What doccano 1.8.4 counts: its backend keeps the integers it gets; a default project is read in UTF-16."""
+    text = "😀 rockets struck العراق\r\nagain"
+    doc = Document(document_id(text), text)
+    start, end = text.index("العراق"), text.index("العراق") + len("العراق")
+    record = Record(doc, AnnotationSet(doc.id, "m", [Entity("T1", start, end, "GPE")]))
+    with doccano_server.client() as client:
+        push(
+            client,
+            _write(tmp_path, "d.jsonl", [record]),
+            project="utf16-probe",
+            annotations_path=_write(tmp_path, "a.jsonl", [record]),
+        )
+        project = client.project("utf16-probe")
+        (example,) = list(client.examples(int(project["id"])))
+        (span,) = client.spans(int(project["id"]), int(example["id"]))
+    utf16 = OffsetMap(text, "utf16")
+    assert (span["start_offset"], span["end_offset"]) == (utf16.from_codepoint(start), utf16.from_codepoint(end))
+    assert span["start_offset"] == start + 1  # the emoji is two UTF-16 units, one code point
+    assert example["text"] == text  # CRLF and Arabic kept byte for byte
+
+
+def test_two_annotators_come_back_as_two_annotation_sets(doccano_server: Server, tmp_path: Path) -> None:
+    texts = ["Rockets struck the base in Iraq on Monday.", "Militia fighters seized a launcher near Baghdad."]
+    docs = [Document(document_id(t), t) for t in texts]
+    docs_path = _write(tmp_path, "docs.jsonl", [Record(d, AnnotationSet(d.id, "unannotated")) for d in docs])
+    with doccano_server.client() as admin:
+        push(admin, docs_path, project="pair", offset_mode="auto")
+        project_id = int(admin.project("pair")["id"])
+        existing = {u["username"] for u in admin.users()}
+        for user in ("alice", "bob"):
+            if user not in existing:
+                admin.create_user(user, doccano_server.password + user)
+        ids = {u["username"]: int(u["id"]) for u in admin.users()}
+        for user in ("alice", "bob"):
+            admin.add_member(project_id, ids[user], "annotator")
+        examples = {e["meta"]["doc_id"]: int(e["id"]) for e in admin.examples(project_id)}
+        span_types = {t["text"]: int(t["id"]) for t in admin.span_types(project_id)}
+        role_types = {t["text"]: int(t["id"]) for t in admin.relation_types(project_id)}
+
+    def label(
+        user: str, doc: Document, spans: list[tuple[str, str]], relations: list[tuple[int, int, str]], done: bool
+    ) -> None:
+        with doccano_server.client(user, doccano_server.password + user) as client:
+            example = examples[doc.id]
+            made = []
+            for phrase, kind in spans:
+                start = doc.text.index(phrase)
+                made.append(client.create_span(project_id, example, span_types[kind], start, start + len(phrase)))
+            for source, target, role in relations:
+                client.create_relation(project_id, example, role_types[role], made[source]["id"], made[target]["id"])
+            if done:
+                client.confirm(project_id, example)
+
+    label(
+        "alice",
+        docs[0],
+        [("struck", "Conflict:Attack"), ("Rockets", "WEA"), ("Iraq", "GPE")],
+        [(0, 1, "Instrument"), (0, 2, "Place")],
+        True,
+    )
+    label("bob", docs[0], [("struck", "Conflict:Attack"), ("the base", "FAC")], [(0, 1, "Target")], True)
+    label(
+        "bob",
+        docs[1],
+        [("seized", "Conflict:Seize"), ("a launcher", "WEA"), ("Militia fighters", "ORG")],
+        [(0, 1, "Artifact"), (0, 2, "Agent")],
+        False,
+    )
+
+    result = runner.invoke(
+        app,
+        ["doccano", "pull", "--project", "pair", "--url", doccano_server.url, "--out", str(tmp_path / "out")],
+        env=_env(doccano_server),
+    )
+    assert result.exit_code == 0, result.output
+    assert "alice: 1 documents (1 done), 3 spans (2 entities, 1 events, 2 arguments)" in result.output
+    assert "bob: 2 documents (1 done), 5 spans (3 entities, 2 events, 3 arguments)" in result.output
+    folder = tmp_path / "out" / (tmp_path / "out" / "latest").read_text().strip()
+    alice = {r.id: r for r in read_records(folder / "alice.jsonl")}
+    bob = {r.id: r for r in read_records(folder / "bob.jsonl")}
+    assert set(alice) == {docs[0].id} and set(bob) == {docs[0].id, docs[1].id}
+
+    def shape(record: Record) -> set[tuple[str, str, tuple[tuple[str, str], ...]]]:
+        ents = {e.id: record.document.text[e.start : e.end] + "/" + e.label for e in record.annotations.entities}
+        return {
+            (
+                ev.type,
+                record.document.text[ev.trigger.start : ev.trigger.end],
+                tuple(sorted((a.role, ents[a.entity_id]) for a in ev.arguments)),
+            )
+            for ev in record.annotations.events
+        }
+
+    assert shape(alice[docs[0].id]) == {
+        ("Conflict:Attack", "struck", (("Instrument", "Rockets/WEA"), ("Place", "Iraq/GPE")))
+    }
+    assert shape(bob[docs[0].id]) == {("Conflict:Attack", "struck", (("Target", "the base/FAC"),))}
+    assert shape(bob[docs[1].id]) == {
+        ("Conflict:Seize", "seized", (("Agent", "Militia fighters/ORG"), ("Artifact", "a launcher/WEA")))
+    }
+    assert not (folder / "admin.jsonl").read_text().strip()  # the admin labelled nothing
+
+
+# --- failure modes -------------------------------------------------------------------------
+
+
+def _docs(tmp_path: Path, *texts: str) -> Path:
+    return _write(
+        tmp_path, "docs.jsonl", [Record(Document(document_id(t), t), AnnotationSet(document_id(t), "x")) for t in texts]
+    )
+
+
+def test_wrong_password_is_refused_and_never_printed(doccano_server: Server, tmp_path: Path) -> None:
+    wrong = "Wr0ng-" + doccano_server.password[::-1]
+    result = runner.invoke(
+        app,
+        ["doccano", "push", str(_docs(tmp_path, "A text.")), "--project", "x", "--url", doccano_server.url],
+        env=_env(doccano_server, wrong),
+    )
+    assert result.exit_code == 2
+    assert "E201" in result.output and "refused the login of user 'admin'" in result.output
+    assert wrong not in result.output and doccano_server.password not in result.output
+
+
+def test_server_down_says_so(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    result = runner.invoke(
+        app,
+        ["doccano", "pull", "--project", "x", "--url", url, "--out", str(tmp_path)],
+        env={"EVENTCORPUS_DOCCANO_USER": "u", "EVENTCORPUS_DOCCANO_PASSWORD": "secret-pw-123"},
+    )
+    assert result.exit_code == 2
+    assert "E200 doccano server unreachable" in result.output and url in result.output
+    assert "secret-pw-123" not in result.output
+
+
+def test_missing_project_is_named(doccano_server: Server, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["doccano", "pull", "--project", "no-such-project", "--url", doccano_server.url, "--out", str(tmp_path)],
+        env=_env(doccano_server),
+    )
+    assert result.exit_code == 2
+    assert "E202" in result.output and "no-such-project" in result.output
+
+
+def test_rejected_lines_are_listed(doccano_server: Server, tmp_path: Path) -> None:
+    good, empty = Document(document_id("Fine text."), "Fine text."), Document("empty-doc", "")
+    path = _write(
+        tmp_path,
+        "docs.jsonl",
+        [Record(good, AnnotationSet(good.id, "x")), Record(empty, AnnotationSet("empty-doc", "x"))],
+    )
+    with doccano_server.client() as client, pytest.raises(EventCorpusError) as caught:
+        push(client, path, project="rejects")
+    assert caught.value.code == "E204"
+    assert "1 of 2 lines rejected: document empty-doc (eventcorpus-0001.jsonl line 2)" in caught.value.detail
+    with doccano_server.client() as client:
+        (kept,) = list(client.examples(int(client.project("rejects")["id"])))
+    assert kept["meta"]["doc_id"] == good.id
+
+
+def test_document_edited_inside_doccano_is_named(doccano_server: Server, tmp_path: Path) -> None:
+    text = "Drones attacked the airport on Friday."
+    path = _docs(tmp_path, text)
+    with doccano_server.client() as client:
+        push(client, path, project="edited")
+        project_id = int(client.project("edited")["id"])
+        (example,) = list(client.examples(project_id))
+        client.update_example(project_id, int(example["id"]), text=text.replace("Friday", "Saturday"))
+        with pytest.raises(EventCorpusError) as caught:
+            pull(client, project="edited", out_dir=tmp_path / "out")
+    assert caught.value.code == "E209" and caught.value.doc_id == document_id(text)
+    assert f"document {document_id(text)}" in caught.value.render()
+    assert not (tmp_path / "out" / "latest").exists()  # nothing half-written
+
+
+def test_unknown_server_is_not_taken_for_doccano(tmp_path: Path) -> None:
+    port = free_port()
+    handler = lambda *a: http.server.SimpleHTTPRequestHandler(*a, directory=str(tmp_path))  # noqa: E731
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with DoccanoClient(f"http://127.0.0.1:{port}") as client, pytest.raises(EventCorpusError) as caught:
+            client.check_worker()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert caught.value.code == "E205" and "not doccano 1.8" in caught.value.detail
+
+
+def test_worker_down_is_named(workerless_server: Server, tmp_path: Path) -> None:
+    path = _docs(tmp_path, "Shelling hit the town.")
+    result = runner.invoke(
+        app,
+        ["doccano", "push", str(path), "--project", "w", "--url", workerless_server.url],
+        env=_env(workerless_server),
+    )
+    assert result.exit_code == 2
+    assert "E203 no doccano task worker running" in result.output and "doccano task" in result.output
+    # the task-status path too: an import that no worker picks up times out with the same advice
+    with workerless_server.client(task_timeout=3.0) as client:
+        client.create_project("w", guideline="", collaborative=False, grapheme_mode=False, description="")
+        project_id = int(client.project("w")["id"])
+        with pytest.raises(EventCorpusError) as caught:
+            client.upload_jsonl(project_id, b'{"text": "x"}\n', "x.jsonl")
+    assert caught.value.code == "E203" and "still pending after 3 s" in caught.value.detail
