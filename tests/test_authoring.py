@@ -322,3 +322,24 @@ def test_cli_preannotate_and_compile_on_the_fetched_corpus(tmp_path: Path, share
     assert "4 documents" in result.output
     bad = runner.invoke(app, ["corpus", "preannotate", "re3d-nope-1", "--dest", str(dest), "--root", str(root)])
     assert bad.exit_code == 2 and "E704" in bad.output
+
+
+@pytest.mark.slow
+def test_committed_authoring_and_standoff_files_resolve(repo: Path, tmp_path: Path, shared_datasets: Path) -> None:
+    """Every authoring file in the repository resolves against the fetched texts and the schema."""
+    from eventcorpus.sources import corpus_documents, fetch_sources
+
+    dest = tmp_path / "sources"
+    fetch_sources(dest, mirror=shared_datasets)
+    documents = corpus_documents(dest)
+    root = repo / "corpus" / "annotations" / "authoring"
+    for pass_name in ("pass1", "pass2"):
+        if not list((root / pass_name).glob("*.yaml")):
+            continue
+        report = compile_pass(pass_name, documents, root=root, output=tmp_path / f"{pass_name}.jsonl")
+        assert report.documents == len(list((root / pass_name).glob("*.yaml")))
+        records = apply_standoff(report.output, documents.values())
+        assert all(r.annotations.annotator == pass_name for r in records)
+        committed = repo / "corpus" / "annotations" / f"{pass_name}.jsonl"
+        if committed.exists():
+            assert len(apply_standoff(committed, documents.values())) > 0
