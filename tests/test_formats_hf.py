@@ -14,7 +14,7 @@ from eventcorpus.formats import get_format
 from eventcorpus.formats.hf import features_for
 from eventcorpus.records import AnnotationSet, Argument, Document, Entity, Event, Record, Trigger, document_id
 from eventcorpus.schema import load_schema
-from tests.formats_strategies import rich_records
+from tests.formats_strategies import minus_dropped, off_schema_records, rich_records
 
 SCHEMA = load_schema()
 HF = get_format("hf")
@@ -94,3 +94,16 @@ def test_an_empty_corpus_gives_an_empty_train_file(tmp_path: Path) -> None:
     (parquet,) = (tmp_path / "ds" / "data").glob("train-*.parquet")
     assert datasets.Features.from_arrow_schema(pq.read_schema(parquet)) == features_for(SCHEMA)
     assert list(HF.read(tmp_path / "ds", schema=SCHEMA, options={})) == []
+
+
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(off_schema_records())
+def test_labels_outside_the_schema_come_back_as_input_minus_reported_drops(
+    tmp_path_factory: pytest.TempPathFactory, record: Record
+) -> None:
+    tmp = tmp_path_factory.mktemp("hf")
+    report = HF.write([record], tmp / "ds", schema=SCHEMA, options={})
+    (back,) = HF.read(tmp / "ds", schema=SCHEMA, options={"cache_dir": str(tmp / "cache")})
+    assert back.to_dict() == minus_dropped(record, report.dropped)
