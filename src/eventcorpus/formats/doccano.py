@@ -151,8 +151,7 @@ def record_to_doccano_report(record: Record, *, offset_mode: str = "codepoint") 
         obj[key] = getattr(document, key)
     obj["doc_meta"] = document.meta
     obj["annotator"] = record.annotations.annotator
-    if record.annotations.meta:
-        obj["annotation_meta"] = record.annotations.meta
+    obj["annotation_meta"] = record.annotations.meta  # always present: doccano's table import wants uniform keys
     obj["eventcorpus"] = {"offset_mode": mode, "entities": entity_notes, "events": event_notes}
     return obj, dropped
 
