@@ -29,6 +29,7 @@ from eventcorpus.publish import (
     SENTENCES,
     build_release,
     licence_gate,
+    load_agreement,
     publish,
     push_release,
     sentence_features,
@@ -371,6 +372,29 @@ def test_card_reports_agreement_and_the_documents_it_rests_on(tmp_path, schema):
     assert result.exit_code == 0, result.output
     card = (tmp_path / "rel" / "README.md").read_text()
     assert "over **2 documents**" in card and "1 of those documents are in this release" in card
+    agree_json = runner.invoke(app, ["agree", str(agree_dir), "--json"])
+    assert agree_json.exit_code == 0, agree_json.output
+    (tmp_path / "agree.json").write_text(agree_json.output)
+    figures = load_agreement(tmp_path / "agree.json")
+    assert figures["documents"] == 2 and "average" in figures
+    with pytest.raises(EventCorpusError) as caught:
+        load_agreement(gold)
+    assert caught.value.code == "E605"
+
+
+def test_allow_nc_publishes_non_commercial_documents_under_their_licence(tmp_path, schema):
+    gold, manifest_path, records = write_fixture(tmp_path)
+    built = build_release(
+        list(records.values()),
+        read_manifest(manifest_path),
+        tmp_path / "nc",
+        schema=schema,
+        repo_id="org/x",
+        allow_nc=True,
+    )
+    assert records["bbc"].id not in {e.doc_id for e in built.excluded}
+    data = DatasetCard.load(tmp_path / "nc" / "README.md").data.to_dict()
+    assert "cc-by-nc-3.0" in data["license"] and check_card(tmp_path / "nc") == []
 
 
 def _decode(tags: list[int], names: list[str]) -> list[tuple[int, int, str]]:
