@@ -340,6 +340,8 @@ def _agreement_section(inputs: CardInputs) -> list[str]:
     if ids is not None:
         inside = sum(1 for doc_id in ids if doc_id in released)
         lines[-1] += f" {inside} of those documents are in this release."
+    else:
+        lines[-1] += " Some of them may be documents this release leaves out (licence gate)."
     rows = [
         [mode, metric, _percent(f["value"]) + ("*" if f.get("low_support") else ""), f["items"], f["documents"]]
         for mode, metrics in data.get("average", {}).items()
