@@ -264,11 +264,11 @@ def test_preannotate_maps_re3d_entities_and_never_overwrites(tmp_path: Path) -> 
     doc = _doc()
     s, e = _span("Iraq")
     doc.re3d_entities = [
-        Re3dEntity(s, e, "Location", "Iraq"),
-        Re3dEntity(0, 7, "Weapon", "Rockets"),
-        Re3dEntity(0, 7, "Frequency", "Rockets"),
-        Re3dEntity(8, 14, "Person", "wrong!"),
+        Re3dEntity(s, e, "LOC", "Iraq", "Location"),
+        Re3dEntity(0, 7, "WEA", "Rockets", "Weapon"),
+        Re3dEntity(8, 14, "PER", "wrong!", "Person"),
     ]
+    doc.meta["re3d_dropped"] = ["re3d type Frequency maps to null at 0"]
     skeleton = preannotate(doc, "pass1", root=tmp_path)
     assert skeleton.entities == 2 and len(skeleton.skipped) == 2
     data = read_authoring(skeleton.path)

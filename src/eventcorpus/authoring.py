@@ -324,8 +324,8 @@ def preannotate(
 ) -> Skeleton:
     """Write an authoring skeleton whose entities are re3d's gold entities mapped through the schema.
 
-    Refuses (E705) to overwrite an existing file. Labels the schema drops (mapped to null)
-    and re3d spans whose value does not match the text are listed in ``notes``.
+    Refuses (E705) to overwrite an existing file. What the re3d reader dropped (types mapped
+    to null) and re3d spans whose value does not match the text are listed in ``notes``.
     """
     schema = schema or load_schema()
     path = authoring_path(document.key, pass_name, root)
@@ -339,22 +339,22 @@ def preannotate(
     skipped: list[str] = []
     if with_entities:
         seen: set[tuple[int, int, str]] = set()
+        skipped.extend(str(note) for note in document.meta.get("re3d_dropped", []))
         for re3d in sorted(document.re3d_entities, key=lambda e: (e.begin, -e.end)):
-            label = schema.map_label("re3d", "entity_types", re3d.type)
             span = document.text[re3d.begin : re3d.end]
-            if label is None:
-                skipped.append(f"{re3d.type} {span!r} at {re3d.begin} (type dropped by the schema)")
+            if re3d.label not in schema.entity_types:
+                skipped.append(f"{re3d.label} {span!r} at {re3d.begin} (label not in the schema)")
                 continue
             if span != re3d.value:
                 skipped.append(
-                    f"{re3d.type} {re3d.value!r} at {re3d.begin} (re3d value differs from the text {span!r})"
+                    f"{re3d.label} {re3d.value!r} at {re3d.begin} (re3d value differs from the text {span!r})"
                 )
                 continue
-            if (re3d.begin, re3d.end, label) in seen:
+            if (re3d.begin, re3d.end, re3d.label) in seen:
                 continue
-            seen.add((re3d.begin, re3d.end, label))
+            seen.add((re3d.begin, re3d.end, re3d.label))
             entity_lines.append(
-                f"  - {{id: T{len(entity_lines) + 1}, label: {label}, text: {json.dumps(span, ensure_ascii=False)}, "
+                f"  - {{id: T{len(entity_lines) + 1}, label: {re3d.label}, text: {json.dumps(span, ensure_ascii=False)}, "
                 f"start: {re3d.begin}, end: {re3d.end}, pre: re3d}}"
             )
     note = "re3d entities mapped through the schema; review every one." if with_entities else ""

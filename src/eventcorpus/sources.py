@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ import yaml
 
 from eventcorpus.corpus import atomic_open
 from eventcorpus.errors import EventCorpusError
+from eventcorpus.schema import load_schema
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SOURCES_PATH = REPO_ROOT / "corpus" / "sources.yaml"
@@ -230,10 +230,13 @@ def _download(file: SourceFile, timeout: float) -> bytes:
 
 @dataclass(frozen=True)
 class Re3dEntity:
+    """One of re3d's gold entities, its type already mapped through the schema."""
+
     begin: int
     end: int
-    type: str
-    value: str
+    label: str
+    value: str  # re3d's own value; differs from the text at begin:end on a few rows
+    re3d_type: str = ""
 
 
 @dataclass
@@ -263,39 +266,46 @@ def re3d_key(folder: str, doc_id: str) -> str:
 def read_re3d_folder(
     folder_dir: Path, *, licence: str = "unknown", attribution: str | None = None
 ) -> list[CorpusDocument]:
-    """Documents of one re3d folder in file order, each with its gold entities (confidence != 0)."""
+    """Documents of one re3d folder in file order, with re3d's gold entities mapped by the schema.
+
+    Reading is :mod:`eventcorpus.formats.re3d`'s; what it drops on purpose (alternatives with
+    confidence 0, types the schema maps to null) is listed in ``meta["re3d_dropped"]``.
+    """
+    from eventcorpus.formats import re3d as re3d_format
+
+    if not (folder_dir / "documents.json").is_file():
+        raise EventCorpusError("E703", f"no documents.json in {folder_dir}", file=str(folder_dir / "documents.json"))
     folder = folder_dir.name
+    dropped: list[Any] = []
+    records = list(re3d_format.read(folder_dir, schema=load_schema(), options={"dropped": dropped}))
     documents: list[CorpusDocument] = []
-    by_id: dict[str, CorpusDocument] = {}
-    for name in ("documents.json", "entities.json"):
-        path = folder_dir / name
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise EventCorpusError("E703", f"cannot read {path} ({exc.strerror})", file=str(path)) from exc
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise EventCorpusError("E005", str(exc), file=str(path), line=number) from exc
-            if name == "documents.json":
-                doc = CorpusDocument(
-                    key=re3d_key(folder, row["_id"]),
-                    source=f"re3d/{folder}/{row['_id']}",
-                    text=row["text"],
-                    title=row.get("title"),
-                    url=row.get("sourceUrl"),
-                    licence=licence,
-                    attribution=attribution,
-                )
-                documents.append(doc)
-                by_id[row["_id"]] = doc
-            elif row.get("confidence", 1) != 0 and row["documentId"] in by_id:
-                by_id[row["documentId"]].re3d_entities.append(
-                    Re3dEntity(int(row["begin"]), int(row["end"]), str(row["type"]), str(row["value"]))
-                )
+    for record in records:
+        doc = record.document
+        re3d_id = str(doc.meta["re3d_id"])
+        entities = [
+            Re3dEntity(
+                e.start,
+                e.end,
+                e.label,
+                str(e.meta.get("text", doc.text[e.start : e.end])),
+                str(e.meta.get("re3d_id", "")).rsplit("-", 1)[-1],
+            )
+            for e in record.annotations.entities
+        ]
+        notes = [f"{d.reason} at {d.offset}" for d in dropped if d.doc_id == doc.id and d.kind != "alternative"]
+        documents.append(
+            CorpusDocument(
+                key=re3d_key(folder, re3d_id),
+                source=f"re3d/{folder}/{re3d_id}",
+                text=doc.text,
+                title=doc.title,
+                url=doc.url,
+                licence=licence,
+                attribution=attribution,
+                re3d_entities=entities,
+                meta={"re3d_dropped": notes} if notes else {},
+            )
+        )
     return documents
 
 
