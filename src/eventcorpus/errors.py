@@ -373,6 +373,8 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
         "stand-off annotation has no document",
         "Fetch the sources (`eventcorpus corpus fetch`) so every annotated document is present.",
     ),
+    ErrorSpec("E750", "no stand-off annotation files", "Compile the authoring files with `eventcorpus corpus compile`."),
+    ErrorSpec("E751", "the gold has validation errors", "Run `eventcorpus validate` on the gold file and fix the passes."),
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 # Each command module registers its commands on the shared app when imported.
+from eventcorpus.cli import build as _build  # noqa: F401
 from eventcorpus.cli import core as _core  # noqa: F401
 from eventcorpus.cli import corpus as _corpus  # noqa: F401
 from eventcorpus.cli import doccano as _doccano  # noqa: F401

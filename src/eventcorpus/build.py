@@ -1,0 +1,354 @@
+"""`eventcorpus build`: the whole chain on the project's own corpus.
+
+fetch sources -> apply the stand-off annotation passes -> validate -> agree ->
+adjudicate into gold -> split (the manifest is committed in ``corpus/``) -> export ->
+statistics -> train the default model on the gold training split -> evaluate on the test
+split -> publish as a dry run. Every step reads and writes files under ``build/``, so a
+step whose outputs are newer than all its inputs is skipped, as ``make`` would.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eventcorpus.corpus import read_records, write_json, write_records
+from eventcorpus.errors import EventCorpusError
+from eventcorpus.records import Record
+from eventcorpus.schema import Schema, load_schema
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+EXPORT_FORMATS = ("hf", "spacy", "oneie", "brat", "conll")
+GOLD_STRATEGY = "prefer:pass1"
+REPO_ID = "eventcorpus/eventcorpus-conflict"
+
+Log = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+@dataclass
+class BuildSettings:
+    mirror: Path | None = None
+    build_dir: Path = Path("build")
+    repo_root: Path = REPO_ROOT
+    with_m2e2: bool = False
+    strategy: str = GOLD_STRATEGY
+    force: bool = False
+    repo_id: str = REPO_ID
+    manifest: Path | None = None  # default: corpus/split.json, committed
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.manifest or self.repo_root / "corpus" / "split.json"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"with_m2e2": self.with_m2e2, "strategy": self.strategy, "repo_id": self.repo_id}
+
+
+@dataclass
+class StepResult:
+    name: str
+    ran: bool
+    seconds: float
+    outputs: list[str]
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class BuildReport:
+    steps: list[StepResult] = field(default_factory=list)
+
+    def step(self, name: str) -> StepResult:
+        return next(s for s in self.steps if s.name == name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"steps": [vars(s) for s in self.steps]}
+
+
+def _files(paths: Iterable[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.is_file())
+        elif path.exists():
+            out.append(path)
+    return out
+
+
+def up_to_date(outputs: Iterable[Path], inputs: Iterable[Path]) -> bool:
+    """True when every output exists and is newer than every input (files or folders)."""
+    output_files = list(outputs)
+    if not output_files or not all(p.exists() for p in output_files):
+        return False
+    newest_input = max((p.stat().st_mtime for p in _files(inputs)), default=0.0)
+    oldest_output = min(p.stat().st_mtime for p in _files(output_files))
+    return oldest_output >= newest_input
+
+
+class _Runner:
+    def __init__(self, settings: BuildSettings, log: Log) -> None:
+        self.settings = settings
+        self.log = log
+        self.report = BuildReport()
+        self.dir = settings.build_dir
+        self.settings_file = self.dir / "settings.json"
+
+    def path(self, *parts: str) -> Path:
+        return self.dir.joinpath(*parts)
+
+    def run(
+        self, name: str, inputs: list[Path], outputs: list[Path], action: Callable[[], dict[str, Any]]
+    ) -> StepResult:
+        started = time.perf_counter()
+        all_inputs = [*inputs, self.settings_file]
+        if not self.settings.force and up_to_date(outputs, all_inputs):
+            summary_file = self.path("steps", f"{name}.json")
+            summary = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.exists() else {}
+            result = StepResult(name, False, 0.0, [str(p) for p in outputs], summary)
+            self.log(f"· {name}: up to date")
+        else:
+            self.log(f"▶ {name}")
+            summary = action()
+            write_json(self.path("steps", f"{name}.json"), summary)
+            result = StepResult(name, True, round(time.perf_counter() - started, 2), [str(p) for p in outputs], summary)
+            self.log(f"✔ {name} ({result.seconds:.1f} s)")
+        self.report.steps.append(result)
+        return result
+
+
+def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
+    """Run the whole chain; return what each step did (or found up to date)."""
+    from eventcorpus.sources import corpus_documents, fetch_sources, load_sources
+
+    schema = load_schema()
+    runner = _Runner(settings, log)
+    root = settings.repo_root
+    runner.dir.mkdir(parents=True, exist_ok=True)
+    previous = json.loads(runner.settings_file.read_text(encoding="utf-8")) if runner.settings_file.exists() else None
+    if previous != settings.as_dict():
+        write_json(runner.settings_file, settings.as_dict())
+
+    sources_dir = runner.path("sources")
+    # Fetching checks every hash, is idempotent and cheap: always run it.
+    started = time.perf_counter()
+    fetched = fetch_sources(
+        sources_dir, mirror=settings.mirror, sources=load_sources(root / "corpus" / "sources.yaml"), repo_root=root
+    )
+    runner.report.steps.append(
+        StepResult(
+            "fetch",
+            bool(fetched.fetched),
+            round(time.perf_counter() - started, 2),
+            [str(sources_dir)],
+            {"fetched": len(fetched.fetched), "present": len(fetched.present), "local": len(fetched.local)},
+        )
+    )
+    log(f"✔ fetch: {len(fetched.fetched)} fetched, {len(fetched.present)} already present")
+
+    standoff = sorted((root / "corpus" / "annotations").glob("*.jsonl"))
+    if not standoff:
+        raise EventCorpusError("E750", "no stand-off annotation files", file=str(root / "corpus" / "annotations"))
+    passes_dir = runner.path("annotations")
+    corpus_inputs = [*standoff, sources_dir, root / "corpus" / "raw"]
+    pass_outputs = [passes_dir / p.name for p in standoff]
+
+    def apply_passes() -> dict[str, Any]:
+        from eventcorpus.authoring import apply_standoff
+
+        documents = list(corpus_documents(sources_dir, repo_root=root).values())
+        summary: dict[str, Any] = {"documents": len(documents), "passes": {}}
+        annotated: set[str] = set()
+        for path in standoff:
+            records = apply_standoff(path, documents)
+            write_records(passes_dir / path.name, records)
+            annotated |= {r.document.source or r.id for r in records}
+            summary["passes"][path.stem] = _counts(records)
+        missing = sorted(d.source for d in documents if d.source not in annotated)
+        summary["documents_never_annotated"] = missing
+        return summary
+
+    annotations = runner.run("annotations", corpus_inputs, pass_outputs, apply_passes)
+    if annotations.summary.get("documents_never_annotated"):
+        log(f"⚠ documents never annotated: {', '.join(annotations.summary['documents_never_annotated'])}")
+
+    def validate_passes() -> dict[str, Any]:
+        from eventcorpus.validate import validate
+
+        summary = {}
+        for path in pass_outputs:
+            report = validate(path, schema=schema)
+            summary[path.stem] = {"errors": report.errors, "warnings": report.warnings, "records": report.records}
+        return summary
+
+    runner.run("validate-passes", pass_outputs, [runner.path("steps", "validate-passes.json")], validate_passes)
+
+    agreement_file = runner.path("agreement.json")
+
+    def agree() -> dict[str, Any]:
+        from eventcorpus.agreement import agreement, read_annotator_sets
+
+        result = agreement(read_annotator_sets(passes_dir)).to_dict()
+        write_json(agreement_file, result)
+        return {"documents": result["documents"], "average": result["average"].get("exact", {})}
+
+    runner.run("agree", pass_outputs, [agreement_file], agree)
+
+    gold_file = runner.path("gold.jsonl")
+    conflicts_file = runner.path("conflicts.jsonl")
+
+    def adjudicate_gold() -> dict[str, Any]:
+        from eventcorpus.adjudicate import adjudicate_folder
+        from eventcorpus.validate import validate
+
+        result, _ = adjudicate_folder(
+            passes_dir,
+            gold_file,
+            strategy=settings.strategy,
+            conflicts_path=conflicts_file,
+            review_path=runner.path("review.jsonl"),
+        )
+        report = validate(gold_file, schema=schema)
+        if report.errors:
+            raise EventCorpusError(
+                "E751",
+                f"the gold has {report.errors} validation errors; run `eventcorpus validate {gold_file}`",
+                file=str(gold_file),
+            )
+        return result.summary()
+
+    runner.run("adjudicate", pass_outputs, [gold_file, conflicts_file], adjudicate_gold)
+
+    manifest_file = settings.manifest_path
+
+    def make_manifest() -> dict[str, Any]:
+        from eventcorpus.split import leakage_report, make_split, read_manifest, write_manifest
+
+        gold = list(read_records(gold_file))
+        prior = read_manifest(manifest_file) if manifest_file.exists() else None
+        result = make_split(gold, previous=prior)
+        if prior is None or result.manifest()["checksum"] != prior["checksum"]:
+            write_manifest(manifest_file, result)
+        else:
+            manifest_file.touch()
+        leakage = leakage_report(gold, result.assignments)
+        return {"counts": result.manifest()["counts"], "seed": result.settings["seed"], "leakage": vars(leakage)}
+
+    runner.run("split", [gold_file], [manifest_file], make_manifest)
+
+    export_dir = runner.path("export")
+    split_dir = runner.path("splits")
+
+    def export_all() -> dict[str, Any]:
+        from eventcorpus.export import export
+        from eventcorpus.split import read_manifest
+
+        manifest = read_manifest(manifest_file)
+        gold = list(read_records(gold_file))
+        summary: dict[str, Any] = {}
+        for fmt in ("canonical", *EXPORT_FORMATS):
+            target = split_dir if fmt == "canonical" else export_dir / fmt
+            report = export(gold, manifest, fmt, target, schema=schema)
+            summary[fmt] = {"dropped": len(report.dropped)}
+        return summary
+
+    runner.run("export", [gold_file, manifest_file], [export_dir, split_dir], export_all)
+
+    stats_file = runner.path("stats.md")
+
+    def statistics() -> dict[str, Any]:
+        from eventcorpus.stats import stats_for_file
+
+        result = stats_for_file(
+            gold_file, split_manifest=manifest_file, annotators_dir=passes_dir, plots_dir=runner.path("plots")
+        )
+        stats_file.write_text(result.report, encoding="utf-8")
+        return {"plots": [str(p) for p in result.plots]}
+
+    runner.run("stats", [gold_file, manifest_file, *pass_outputs], [stats_file], statistics)
+
+    model_dir = runner.path("model")
+    config_file = root / "models" / "default.yaml"
+
+    def train() -> dict[str, Any]:
+        from eventcorpus.extract.config import load_config
+        from eventcorpus.extract.model import train_model
+
+        train_file = split_dir / "train.jsonl"
+        if settings.with_m2e2:
+            train_file = _with_m2e2(train_file, sources_dir, runner.path("train_with_m2e2.jsonl"), schema)
+        model = train_model(
+            train_file, split_dir / "dev.jsonl", load_config(config_file), config_path=config_file, schema=schema
+        )
+        model.save(model_dir)
+        return {"model": str(model_dir), "train": str(train_file)}
+
+    runner.run("train", [split_dir, config_file], [model_dir], train)
+
+    evaluation_file = runner.path("evaluation.json")
+
+    def evaluate() -> dict[str, Any]:
+        from eventcorpus.extract.predict import predict_file
+        from eventcorpus.scoring import evaluate_files
+
+        predictions = runner.path("predictions", "test.jsonl")
+        predict_file(model_dir, split_dir / "test.jsonl", predictions)
+        evaluation = evaluate_files(split_dir / "test.jsonl", predictions)
+        write_json(evaluation_file, evaluation.to_dict())
+        return {"f1": {metric: round(evaluation.scores.f1(metric), 4) for metric in evaluation.scores.metrics}}
+
+    runner.run("evaluate", [model_dir, split_dir], [evaluation_file], evaluate)
+
+    release_dir = runner.path("release")
+
+    def publish_dry_run() -> dict[str, Any]:
+        from eventcorpus.card import card_info_from_readme
+        from eventcorpus.publish import load_agreement, publish
+        from eventcorpus.split import read_manifest
+
+        result = publish(
+            read_records(gold_file),
+            read_manifest(manifest_file),
+            schema=schema,
+            repo_id=settings.repo_id,
+            out_dir=release_dir,
+            dry_run=True,
+            agreement=load_agreement(passes_dir),
+            info=card_info_from_readme(root / "corpus" / "README.md"),
+        )
+        return {"folder": str(release_dir), "rows": result.release.rows, "excluded": len(result.release.excluded)}
+
+    runner.run(
+        "publish",
+        [gold_file, manifest_file, agreement_file, root / "corpus" / "README.md"],
+        [release_dir],
+        publish_dry_run,
+    )
+    write_json(runner.path("summary.json"), runner.report.to_dict())
+    return runner.report
+
+
+def _counts(records: list[Record]) -> dict[str, int]:
+    return {
+        "documents": len(records),
+        "entities": sum(len(r.annotations.entities) for r in records),
+        "events": sum(len(r.annotations.events) for r in records),
+        "arguments": sum(len(e.arguments) for r in records for e in r.annotations.events),
+    }
+
+
+def _with_m2e2(train_file: Path, sources_dir: Path, out: Path, schema: Schema) -> Path:
+    """The gold training split followed by every M2E2 sentence (more data for the model)."""
+    from eventcorpus.formats import get_format
+
+    m2e2 = get_format("m2e2").read(
+        sources_dir / "m2e2" / "text_only_event.json", schema=schema, options={"unit": "sentence"}
+    )
+    write_records(out, [*read_records(train_file), *m2e2])
+    return out

@@ -1,0 +1,76 @@
+"""`eventcorpus build`: the main job, the whole chain on the project's own corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from eventcorpus.build import GOLD_STRATEGY, BuildReport, BuildSettings, build
+from eventcorpus.cli.app import app, cli_errors, err, out, print_json
+
+
+@app.command("build")
+def build_command(
+    mirror: Annotated[
+        Path | None,
+        typer.Option("--mirror", help="Local mirror of the sources (e.g. ../shared/datasets); else download."),
+    ] = None,
+    build_dir: Annotated[Path, typer.Option("--build-dir", help="Where every artefact goes.")] = Path("build"),
+    with_m2e2: Annotated[
+        bool, typer.Option("--with-m2e2", help="Add every M2E2 sentence to the model's training data.")
+    ] = False,
+    strategy: Annotated[str, typer.Option("--strategy", help="Adjudication strategy for the gold.")] = GOLD_STRATEGY,
+    force: Annotated[bool, typer.Option("--force", help="Redo every step, even those up to date.")] = False,
+    manifest: Annotated[
+        Path | None, typer.Option("--manifest", help="Split manifest to keep stable (default: corpus/split.json).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Fetch, validate, agree, adjudicate, split, export, train, evaluate and publish (dry run)."""
+    settings = BuildSettings(
+        mirror=mirror, build_dir=build_dir, with_m2e2=with_m2e2, strategy=strategy, force=force, manifest=manifest
+    )
+    with cli_errors():
+        report = build(settings, log=lambda line: err.print(line, markup=False))
+    if as_json:
+        print_json(report.to_dict())
+        return
+    print_summary(report, build_dir)
+
+
+def print_summary(report: BuildReport, build_dir: Path) -> None:
+    """The closing summary: counts, agreement, scores, and where each artefact is."""
+    annotations = report.step("annotations").summary
+    out.print(f"documents: {annotations.get('documents')}")
+    for name, counts in annotations.get("passes", {}).items():
+        out.print(
+            f"  {name}: {counts['documents']} documents, {counts['entities']} entities, {counts['events']} events"
+        )
+    agree = report.step("agree").summary
+    figures = ", ".join(
+        f"{m} {v['value']:.2f}" for m, v in agree.get("average", {}).items() if v.get("value") is not None
+    )
+    out.print(f"agreement over {agree.get('documents')} double-annotated documents (mean F1): {figures}")
+    gold = report.step("adjudicate").summary
+    out.print(
+        f"gold: {gold.get('documents')} documents, {gold.get('entities')} entities, {gold.get('events')} events; conflicts {gold.get('conflicts')}"
+    )
+    out.print(f"split: {report.step('split').summary.get('counts')}")
+    scores = report.step("evaluate").summary.get("f1", {})
+    out.print("test scores (F1 x 100): " + ", ".join(f"{m} {100 * v:.1f}" for m, v in scores.items()))
+    out.print("artefacts:")
+    for name, where in [
+        ("gold", "gold.jsonl"),
+        ("conflicts", "conflicts.jsonl"),
+        ("agreement", "agreement.json"),
+        ("exports", "export/"),
+        ("splits (canonical)", "splits/"),
+        ("statistics", "stats.md"),
+        ("model", "model/"),
+        ("evaluation", "evaluation.json"),
+        ("release (dry run)", "release/"),
+    ]:
+        out.print(f"  {name:<20} {build_dir / where}")
+    out.print("  split manifest       corpus/split.json")

@@ -1,0 +1,49 @@
+"""The main job end to end on the project's own corpus (slow: trains the default model)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import datasets
+import pytest
+from typer.testing import CliRunner
+
+from eventcorpus.cli import app
+from eventcorpus.corpus import read_records
+from eventcorpus.schema import load_schema
+from eventcorpus.split import read_manifest
+from eventcorpus.validate import validate
+
+
+@pytest.mark.slow
+def test_build_runs_end_to_end_and_then_redoes_nothing(shared_datasets: Path, repo: Path, tmp_path: Path) -> None:
+    manifest = tmp_path / "split.json"
+    committed = repo / "corpus" / "split.json"
+    if committed.exists():
+        shutil.copy(committed, manifest)
+    build_dir = tmp_path / "build"
+    args = ["build", "--mirror", str(shared_datasets), "--build-dir", str(build_dir), "--manifest", str(manifest)]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "test scores" in first.output
+
+    gold = list(read_records(build_dir / "gold.jsonl"))
+    assert len(gold) == 99  # 98 re3d documents and the CEMO report
+    assert validate(build_dir / "gold.jsonl", schema=load_schema()).errors == 0
+    if committed.exists():  # the committed manifest is stable: the build did not move anything
+        assert read_manifest(manifest)["assignments"] == read_manifest(committed)["assignments"]
+    agreement = json.loads((build_dir / "agreement.json").read_text(encoding="utf-8"))
+    assert agreement["documents"] >= 20
+    release = datasets.load_dataset(str(build_dir / "release"), "documents")
+    published = {row["id"] for split in release.values() for row in split}
+    cemo = next(r for r in gold if r.document.source == "cemo")
+    assert cemo.id not in published
+    for fmt in ("hf", "spacy", "oneie", "brat", "conll"):
+        assert any((build_dir / "export" / fmt).iterdir())
+
+    second = CliRunner().invoke(app, [*args, "--json"])
+    assert second.exit_code == 0, second.output
+    steps = {s["name"]: s["ran"] for s in json.loads(second.stdout)["steps"]}
+    assert not any(ran for name, ran in steps.items()), steps
