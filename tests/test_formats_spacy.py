@@ -120,3 +120,19 @@ def test_token_norms_from_tokenizer_exceptions_survive(tmp_path: Path) -> None:
     (doc,) = DocBin().from_disk(tmp_path / "x.spacy").get_docs(blank_pipeline().vocab)
     assert [t.norm_ for t in doc] == [t.norm_ for t in blank_pipeline().tokenizer(record.document.text)]
     assert "not" in [t.norm_ for t in doc]
+
+
+def test_from_spans_reads_what_a_pipeline_set_and_keeps_the_document(tmp_path: Path) -> None:
+    record = _record("Drones hit Erbil today", [Entity("T1", 0, 6, "WEA")], [])
+    SPACY.write([record], tmp_path / "x.spacy", schema=SCHEMA, options={})
+    vocab = blank_pipeline().vocab
+    (doc,) = DocBin().from_disk(tmp_path / "x.spacy").get_docs(vocab)
+    doc.ents = [doc.char_span(11, 16, label="GPE")]  # as a trained ner would
+    doc.spans[TRIGGERS_GROUP] = [doc.char_span(7, 10, label="Conflict:Attack")]
+    DocBin(store_user_data=True, docs=[doc]).to_disk(tmp_path / "pred.spacy")
+    (exact,) = SPACY.read(tmp_path / "pred.spacy", schema=SCHEMA, options={})
+    assert exact.to_dict() == record.to_dict()
+    (predicted,) = SPACY.read(tmp_path / "pred.spacy", schema=SCHEMA, options={"from_spans": True})
+    assert predicted.document == record.document and predicted.annotations.annotator == "alice"
+    assert [(e.start, e.end, e.label) for e in predicted.annotations.entities] == [(11, 16, "GPE")]
+    assert [(e.type, e.trigger.start) for e in predicted.annotations.events] == [("Conflict:Attack", 7)]

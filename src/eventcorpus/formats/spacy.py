@@ -33,8 +33,8 @@ from spacy.tokens import Doc, DocBin, Span
 from eventcorpus.corpus import atomic_open
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped
-from eventcorpus.formats._shared import default_annotator, output_folder
-from eventcorpus.records import AnnotationSet, Document, Entity, Event, Record, Trigger, document_id
+from eventcorpus.formats._shared import default_annotator, document_from_fields, output_folder
+from eventcorpus.records import AnnotationSet, Entity, Event, Record, Trigger, document_id
 from eventcorpus.schema import Schema
 from eventcorpus.tokens import blank_pipeline
 
@@ -90,18 +90,27 @@ def _non_overlapping(spans: list[Span]) -> list[Span]:
     return chosen
 
 
-def doc_to_record(doc: Doc, *, annotator: str, file: str | None = None) -> Record:
-    """The canonical record of a Doc: exact from user_data when present, else from its spans."""
+def doc_to_record(doc: Doc, *, annotator: str, file: str | None = None, from_spans: bool = False) -> Record:
+    """The canonical record of a Doc: exact from user_data when present, else from its spans.
+
+    ``from_spans`` reads entities from ``doc.ents`` and triggers from the ``triggers`` group
+    even when user_data is there (e.g. a pipeline predicted them); the document metadata
+    still comes from user_data. Entities are then numbered ``T1..``, events ``E1..``, and
+    events have no arguments.
+    """
     data = doc.user_data.get(USER_DATA_KEY)
-    if isinstance(data, dict):
-        return Record.from_dict({**_as_lists(data), "text": doc.text}, file=file)
+    stored = _as_lists(data) if isinstance(data, dict) else None
+    if stored is not None and not from_spans:
+        return Record.from_dict({**stored, "text": doc.text}, file=file)
     text = doc.text
-    document = Document(id=document_id(text), text=text)
-    spans = list(doc.spans[ENTITIES_GROUP]) if ENTITIES_GROUP in doc.spans else list(doc.ents)
+    document = document_from_fields(text, stored or {}, document_id(text))
+    use_group = ENTITIES_GROUP in doc.spans and not from_spans
+    spans = list(doc.spans[ENTITIES_GROUP]) if use_group else list(doc.ents)
     entities = [Entity(f"T{i}", s.start_char, s.end_char, s.label_) for i, s in enumerate(spans, start=1)]
     triggers = doc.spans.get(TRIGGERS_GROUP, [])
     events = [Event(f"E{i}", s.label_, Trigger(s.start_char, s.end_char)) for i, s in enumerate(triggers, start=1)]
-    return Record(document, AnnotationSet(document.id, annotator, entities, events))
+    who = str((stored or {}).get("annotator") or annotator)
+    return Record(document, AnnotationSet(document.id, who, entities, events))
 
 
 class _LeanDocBin:
@@ -246,16 +255,20 @@ def _files(path: Path) -> list[Path]:
 
 
 def read(path: Path, *, schema: Schema, options: dict[str, Any]) -> Iterator[Record]:
-    """Stream records from a ``.spacy`` file or a folder of them, with spaCy's own DocBin."""
+    """Stream records from a ``.spacy`` file or a folder of them, with spaCy's own DocBin.
+
+    Option ``from_spans``: take entities and triggers from the Docs' spans, not user_data.
+    """
     vocab = blank_pipeline().vocab
     annotator = default_annotator(options)
+    from_spans = bool(options.get("from_spans"))
     for file in _files(Path(path)):
         try:
             doc_bin = DocBin().from_disk(file)
         except Exception as exc:  # spaCy raises plain ValueError/zlib/msgpack errors
             raise EventCorpusError("E100", f"not a spaCy DocBin: {exc}", file=str(file)) from exc
         for doc in doc_bin.get_docs(vocab):
-            yield doc_to_record(doc, annotator=annotator, file=str(file))
+            yield doc_to_record(doc, annotator=annotator, file=str(file), from_spans=from_spans)
 
 
 def write(records: Iterable[Record], path: Path, *, schema: Schema, options: dict[str, Any]) -> ConversionReport:
