@@ -272,27 +272,29 @@ def test_cemo_report_round_trip_is_exact_and_push_is_idempotent(
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
-@given(batch=st.lists(records(), min_size=3, max_size=3, unique_by=lambda r: r.id), grapheme=st.booleans())
+@given(batch=st.lists(records(), min_size=3, max_size=3, unique_by=lambda r: r.id))
 def test_emoji_crlf_arabic_offsets_survive(
-    doccano_server: Server, tmp_path_factory: pytest.TempPathFactory, batch: list[Record], grapheme: bool
+    doccano_server: Server, tmp_path_factory: pytest.TempPathFactory, batch: list[Record]
 ) -> None:
-    tmp_path = tmp_path_factory.mktemp("tricky")
-    name = f"tricky-{tmp_path.name}"
-    mode = "grapheme" if grapheme else "auto"
-    with doccano_server.client() as client:
-        docs = _write(tmp_path, "docs.jsonl", batch)
-        result = push(client, docs, project=name, annotations_path=docs, offset_mode=mode)
-        assert result.offset_mode == ("grapheme" if grapheme else "utf16")
-        assert result.uploaded == 3
-        pulled = pull(client, project=name, out_dir=tmp_path / "out")
-    back = {r.id: r for r in read_records(pulled.folder / "admin.jsonl")}
-    # a document without spans is one the annotator has not touched: doccano cannot tell the two apart
-    labelled = [r for r in batch if r.annotations.entities or r.annotations.events]
-    assert set(back) == {r.id for r in labelled}
-    for record in labelled:
-        expected = record.to_dict()
-        expected["annotator"] = "admin"
-        assert back[record.id].to_dict() == expected
+    # a default project (UTF-16, as doccano's browser counts) and a grapheme-mode project
+    for mode, expected_mode in (("auto", "utf16"), ("grapheme", "grapheme")):
+        tmp_path = tmp_path_factory.mktemp("tricky")
+        name = f"tricky-{tmp_path.name}"
+        with doccano_server.client() as client:
+            docs = _write(tmp_path, "docs.jsonl", batch)
+            result = push(client, docs, project=name, annotations_path=docs, offset_mode=mode)
+            assert result.offset_mode == expected_mode and result.uploaded == 3
+            assert bool(client.project(name)["grapheme_mode"]) == (mode == "grapheme")
+            pulled = pull(client, project=name, out_dir=tmp_path / "out")
+        assert pulled.offset_mode == expected_mode
+        back = {r.id: r for r in read_records(pulled.folder / "admin.jsonl")}
+        # a document without spans is one the annotator has not touched: doccano cannot tell the two apart
+        labelled = [r for r in batch if r.annotations.entities or r.annotations.events]
+        assert set(back) == {r.id for r in labelled}
+        for record in labelled:
+            expected = record.to_dict()
+            expected["annotator"] = "admin"
+            assert back[record.id].to_dict() == expected
 
 
 def test_server_stores_offsets_as_given_utf16_past_emoji(doccano_server: Server, tmp_path: Path) -> None:
@@ -504,3 +506,42 @@ def test_worker_down_is_named(workerless_server: Server, tmp_path: Path) -> None
         with pytest.raises(EventCorpusError) as caught:
             client.upload_jsonl(project_id, b'{"text": "x"}\n', "x.jsonl")
     assert caught.value.code == "E203" and "still pending after 3 s" in caught.value.detail
+
+
+def test_collaborative_project_pulls_one_shared_set(doccano_server: Server, tmp_path: Path) -> None:
+    text = "Gunmen attacked a checkpoint in Kirkuk."
+    doc = Document(document_id(text), text)
+    start = text.index("attacked")
+    kirkuk = text.index("Kirkuk")
+    pre = Record(
+        doc,
+        AnnotationSet(
+            doc.id,
+            "model",
+            [Entity("T1", kirkuk, kirkuk + len("Kirkuk"), "GPE")],
+            [Event("E1", "Conflict:Attack", Trigger(start, start + len("attacked")), [Argument("Place", "T1")])],
+        ),
+    )
+    docs, annotations = _write(tmp_path, "d.jsonl", [pre]), _write(tmp_path, "a.jsonl", [pre])
+    args = ["doccano", "push", str(docs), "--project", "shared", "--url", doccano_server.url]
+    result = runner.invoke(app, [*args, "--annotations", str(annotations), "--collaborative"], env=_env(doccano_server))
+    assert result.exit_code == 0, result.output
+    assert "collaborative" in result.output and "belong to" not in result.output
+    again = runner.invoke(app, [*args, "--annotations", str(annotations)], env=_env(doccano_server))
+    assert "1 pre-annotation sets not sent" in again.output
+    with doccano_server.client() as client:
+        pulled = pull(client, project="shared", out_dir=tmp_path / "out")
+    assert [s.annotator for s in pulled.annotators] == ["collaborative"]
+    (back,) = list(read_records(pulled.folder / "collaborative.jsonl"))
+    expected = pre.to_dict()
+    expected["annotator"] = "collaborative"
+    assert back.to_dict() == expected
+
+
+def test_no_credentials_and_no_terminal(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["doccano", "pull", "--project", "x", "--url", "http://127.0.0.1:9", "--out", str(tmp_path)],
+        env={"EVENTCORPUS_DOCCANO_USER": "", "EVENTCORPUS_DOCCANO_PASSWORD": ""},
+    )
+    assert result.exit_code == 2 and "E208" in result.output

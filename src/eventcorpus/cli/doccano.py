@@ -111,6 +111,11 @@ def push_command(
         f"documents: {result.documents} read, {result.uploaded} uploaded "
         f"({result.pre_annotated} pre-annotated), {result.skipped} already there"
     )
+    if result.pre_annotations_skipped:
+        out.print(
+            f"note: {result.pre_annotations_skipped} pre-annotation sets not sent: their documents were already "
+            "in the project (doccano annotations are never overwritten)"
+        )
     if result.pre_annotation_owner:
         out.print(
             f"note: pre-annotations belong to {result.pre_annotation_owner!r} in this non-collaborative project; "

@@ -14,6 +14,7 @@ Used by ``scripts/doccano_server.py`` (for annotators) and by the tests.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
@@ -91,8 +92,21 @@ def is_installed(venv: Path) -> bool:
 
 
 def ensure_installed(venv: Path | None = None, *, python: str | None = None) -> Path:
-    """Create (or repair) doccano's virtual environment; return its path. E212 when pip fails."""
+    """Create (or repair) doccano's virtual environment; return its path. E212 when pip fails.
+
+    A lock file beside the venv keeps parallel callers (pytest-xdist workers) from installing twice.
+    """
     venv = venv or default_venv()
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    with open(venv.parent / f"{venv.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return _install(venv, python)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _install(venv: Path, python: str | None) -> Path:
     if is_installed(venv):
         return venv
     python = python or find_python()
@@ -103,7 +117,7 @@ def ensure_installed(venv: Path | None = None, *, python: str | None = None) -> 
     with open(log, "w", encoding="utf-8") as handle:
         steps = [
             [python, "-m", "venv", str(venv)],
-            [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
              f"doccano=={DOCCANO_VERSION}", *EXTRA_REQUIREMENTS],
         ]  # fmt: skip
         for step in steps:
@@ -169,12 +183,15 @@ def init_home(venv: Path, home: Path, *, username: str, password: str) -> None:
     home.mkdir(parents=True, exist_ok=True)
     (home / "media").mkdir(exist_ok=True)
     database, template = home / "db.sqlite3", venv / _TEMPLATE_DB
-    if not database.exists() and template.is_file():
+    fresh = not database.exists()
+    if fresh and template.is_file():
         shutil.copyfile(template, database)
     else:
         _run(venv, home, ["init"], "init.log")
-        if not template.exists():
-            shutil.copyfile(database, template)
+        if fresh and not template.exists():  # only an empty, just-migrated database becomes the template
+            partial = template.with_name(f".{template.name}.{os.getpid()}.tmp")
+            shutil.copyfile(database, partial)
+            os.replace(partial, template)
     create_user(venv, home, username=username, password=password)
 
 

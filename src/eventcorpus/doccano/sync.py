@@ -49,6 +49,7 @@ class PushResult:
     uploaded: int = 0
     skipped: int = 0
     pre_annotated: int = 0
+    pre_annotations_skipped: int = 0  # for documents already in the project (never overwritten)
     span_types_created: list[str] = field(default_factory=list)
     relation_types_created: list[str] = field(default_factory=list)
     pre_annotation_owner: str | None = None  # who owns pre-annotations in a non-collaborative project
@@ -232,6 +233,7 @@ def push(
     for doc_id, document in documents.items():
         if doc_id in there:
             result.skipped += 1
+            result.pre_annotations_skipped += int(doc_id in pre)
             continue
         record = pre.get(doc_id)
         if record is not None:
@@ -266,8 +268,11 @@ def push(
 # --- pull --------------------------------------------------------------------------------
 
 
-def _export_members(archive: bytes) -> dict[str, list[tuple[int, dict[str, Any]]]]:
-    """``{annotator: [(line number, object)]}`` from a doccano JSONL export zip."""
+def _export_members(archive: bytes, collaborative: bool) -> dict[str, list[tuple[int, dict[str, Any]]]]:
+    """``{annotator: [(line number, object)]}`` from a doccano JSONL export zip.
+
+    A collaborative project exports one ``all.jsonl``; the others one ``<username>.jsonl`` per member.
+    """
     out: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     with zipfile.ZipFile(io.BytesIO(archive)) as handle:
         for member in sorted(handle.namelist()):
@@ -276,7 +281,7 @@ def _export_members(archive: bytes) -> dict[str, list[tuple[int, dict[str, Any]]
             user = Path(member).stem
             text = handle.read(member).decode("utf-8")
             rows = [(n, json.loads(line)) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
-            out[COLLABORATIVE_ANNOTATOR if user == "all" else user] = rows
+            out[COLLABORATIVE_ANNOTATOR if collaborative and user == "all" else user] = rows
     return out
 
 
@@ -322,8 +327,9 @@ def pull(
     mode = project_offset_mode(info, offset_mode)
     project_id = int(info["id"])
     archive = client.export_zip(project_id)
-    exported = _export_members(archive)
-    confirmed = _export_members(client.export_zip(project_id, confirmed_only=True))
+    collaborative = bool(info.get("collaborative_annotation"))
+    exported = _export_members(archive, collaborative)
+    confirmed = _export_members(client.export_zip(project_id, confirmed_only=True), collaborative)
     done_ids = {user: {int(obj["id"]) for _, obj in rows} for user, rows in confirmed.items()}
 
     per_annotator: dict[str, list[Record]] = {}
