@@ -542,3 +542,15 @@ def test_no_credentials_and_no_terminal(tmp_path: Path) -> None:
         env={"EVENTCORPUS_DOCCANO_USER": "", "EVENTCORPUS_DOCCANO_PASSWORD": ""},
     )
     assert result.exit_code == 2 and "E208" in result.output
+
+
+def test_example_without_eventcorpus_meta_is_named(doccano_server: Server, tmp_path: Path) -> None:
+    with doccano_server.client() as client:
+        push(client, _docs(tmp_path, "Artillery shelled the village."), project="foreign")
+        project_id = int(client.project("foreign")["id"])
+        made = client.json("POST", f"/v1/projects/{project_id}/examples", json={"text": "Added by hand.", "meta": {}})
+        span_type = next(t for t in client.span_types(project_id) if t["text"] == "GPE")
+        client.create_span(project_id, int(made["id"]), int(span_type["id"]), 0, 5)
+        with pytest.raises(EventCorpusError) as caught:
+            pull(client, project="foreign", out_dir=tmp_path / "out")
+    assert caught.value.code == "E211" and f"example {made['id']} has no doc_id" in caught.value.detail
