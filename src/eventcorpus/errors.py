@@ -178,7 +178,12 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
         "Check EVENTCORPUS_DOCCANO_USER / EVENTCORPUS_DOCCANO_PASSWORD (or the prompted credentials).",
         USAGE,
     ),
-    ErrorSpec("E202", "doccano project missing", "Check --project, or create the project with `eventcorpus doccano push`.", USAGE),
+    ErrorSpec(
+        "E202",
+        "doccano project missing",
+        "Check --project, or create the project with `eventcorpus doccano push`.",
+        USAGE,
+    ),
     ErrorSpec(
         "E203",
         "no doccano task worker running",
