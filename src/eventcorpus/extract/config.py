@@ -24,7 +24,7 @@ class EntityConfig:
 @dataclass
 class TriggerConfig:
     kind: str = "token_lr"  # token_lr | bow_lr (the baseline)
-    C: float = 1.0
+    C: float = 0.3
     window: int = 2
     calibrate: bool = True
     threshold: float = 0.5  # used when calibrate is false
@@ -55,6 +55,7 @@ class ModelConfig:
     name: str = "eventcorpus-default"
     version: str = "0.1.0"
     seed: int = 0
+    refit_on_dev: bool = True  # after calibrating, refit triggers and arguments on train + dev
     entities: EntityConfig = field(default_factory=EntityConfig)
     triggers: TriggerConfig = field(default_factory=TriggerConfig)
     arguments: ArgumentConfig = field(default_factory=ArgumentConfig)
@@ -86,7 +87,7 @@ _SECTIONS: dict[str, Any] = {
 def config_from_dict(data: dict[str, Any], *, file: str | None = None) -> ModelConfig:
     """Build a config from a mapping, rejecting unknown keys with E502."""
     top = {k: v for k, v in data.items() if k not in _SECTIONS}
-    known_top = {"name", "version", "seed"}
+    known_top = {"name", "version", "seed", "refit_on_dev"}
     unknown = set(top) - known_top - set(_SECTIONS)
     if unknown:
         raise EventCorpusError(
