@@ -320,8 +320,16 @@ def test_two_annotators_come_back_as_two_annotation_sets(doccano_server: Server,
     texts = ["Rockets struck the base in Iraq on Monday.", "Militia fighters seized a launcher near Baghdad."]
     docs = [Document(document_id(t), t) for t in texts]
     docs_path = _write(tmp_path, "docs.jsonl", [Record(d, AnnotationSet(d.id, "unannotated")) for d in docs])
+    struck = docs[0].text.index("struck")
+    model = AnnotationSet(
+        docs[0].id,
+        "model",
+        [],
+        [Event("E1", "Conflict:Attack", Trigger(struck, struck + 6), [], {"polarity": "negative"})],
+    )
+    pre_path = _write(tmp_path, "pre.jsonl", [Record(docs[0], model)])
     with doccano_server.client() as admin:
-        push(admin, docs_path, project="pair", offset_mode="auto")
+        push(admin, docs_path, project="pair", offset_mode="auto", annotations_path=pre_path)
         project_id = int(admin.project("pair")["id"])
         existing = {u["username"] for u in admin.users()}
         for user in ("alice", "bob"):
@@ -395,7 +403,11 @@ def test_two_annotators_come_back_as_two_annotation_sets(doccano_server: Server,
     assert shape(bob[docs[1].id]) == {
         ("Conflict:Seize", "seized", (("Agent", "Militia fighters/ORG"), ("Artifact", "a launcher/WEA")))
     }
-    assert not (folder / "admin.jsonl").read_text().strip()  # the admin labelled nothing
+    # the uploader's pre-annotation keeps its id and attribute; alice's span at the same place borrows neither
+    (admin_record,) = list(read_records(folder / "admin.jsonl"))
+    assert [(e.id, e.attributes) for e in admin_record.annotations.events] == [("E1", {"polarity": "negative"})]
+    (alice_event,) = alice[docs[0].id].annotations.events
+    assert alice_event.attributes == {} and alice_event.id != "E1"
 
 
 # --- failure modes -------------------------------------------------------------------------

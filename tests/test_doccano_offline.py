@@ -23,7 +23,7 @@ def test_upload_line_is_ascii_and_has_every_key() -> None:
     obj = json.loads(line)
     assert obj["text"] == text and obj["annotation_meta"] == {}  # the same keys on every line (pandas NaN trap)
     assert obj["entities"][0]["start_offset"] == 8  # the emoji counts two UTF-16 units
-    assert obj == {"annotation_meta": {}, **record_to_doccano(record, offset_mode="utf16")}
+    assert obj == {"annotation_meta": {}, **record_to_doccano(record, offset_mode="utf16"), "pushed_by": None}
 
 
 def test_offset_mode_follows_the_project() -> None:

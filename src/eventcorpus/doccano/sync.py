@@ -33,6 +33,8 @@ from eventcorpus.records import UNANNOTATED, AnnotationSet, Document, Record, te
 from eventcorpus.schema import EntityType, EventType, Schema, load_schema
 
 OFFSET_MODES = ("auto", *MODES)
+PUSHED_BY = "pushed_by"  # meta key: the doccano user who uploaded the example and owns its pre-annotations
+NOTES = "eventcorpus"  # meta key of formats.doccano's notes (canonical ids, attributes) on pushed spans
 COLLABORATIVE_ANNOTATOR = "collaborative"  # the one annotation set of a collaborative project
 ROLE_COLOURS = ("#264653", "#6d597a", "#355070", "#3d405b", "#5f0f40", "#0b525b", "#7f4f24", "#344e41")
 DEFAULT_GUIDELINES = Path(__file__).resolve().parents[3] / "annotation_guidelines" / "guidelines.md"
@@ -168,14 +170,17 @@ def load_pre_annotations(path: Path, documents: dict[str, Document]) -> dict[str
     return by_doc
 
 
-def doccano_line(record: Record, offset_mode: str) -> str:
+def doccano_line(record: Record, offset_mode: str, pushed_by: str | None = None) -> str:
     """One upload line: ASCII-escaped JSON (doccano guesses encodings) with the same keys on every line.
 
     doccano reads an upload into a pandas table: a key missing from some lines would come
-    back as NaN in those examples' meta, which SQLite's JSON check refuses.
+    back as NaN in those examples' meta, which SQLite's JSON check refuses. ``pushed_by``
+    (kept in meta) names the user who owns the pre-annotations, so that their notes (ids,
+    attributes) are not lent to other annotators' spans on pull.
     """
     obj = record_to_doccano(record, offset_mode=offset_mode)
     obj.setdefault("annotation_meta", {})
+    obj[PUSHED_BY] = pushed_by
     return json.dumps(obj, ensure_ascii=True)
 
 
@@ -241,7 +246,7 @@ def push(
             result.pre_annotated += 1
         else:
             record = Record(document, AnnotationSet(doc_id, UNANNOTATED))
-        lines.append((doc_id, doccano_line(record, mode)))
+        lines.append((doc_id, doccano_line(record, mode, client.username)))
     if result.pre_annotated and not collaborative_project:
         result.pre_annotation_owner = client.username
     rejected: list[tuple[str, ImportError_]] = []
@@ -343,6 +348,9 @@ def pull(
             done = int(obj.get("id", -1)) in done_ids.get(user, set())
             if not obj.get("entities") and not done:
                 continue  # this annotator has not touched the document
+            if not collaborative and obj.get(PUSHED_BY) not in (None, user):
+                # the notes describe the uploader's pre-annotations, not this annotator's spans
+                obj = {key: value for key, value in obj.items() if key != NOTES}
             record = doccano_to_record(
                 obj, offset_mode=mode, annotator=user, file=where["file"], line=number, schema=schema
             )
