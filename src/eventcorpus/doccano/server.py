@@ -124,12 +124,21 @@ def _install(venv: Path, python: str | None) -> Path:
             done = subprocess.run(step, stdout=handle, stderr=subprocess.STDOUT, timeout=1800)
             if done.returncode != 0:
                 raise EventCorpusError(
-                    "E212", f"`{' '.join(step[:4])} ...` failed with exit code {done.returncode}", file=str(log)
+                    "E212",
+                    f"`{' '.join(step[:4])} ...` failed with exit code {done.returncode}: {_last_lines(log)}",
+                    file=str(log),
                 )
     (venv / _MARKER).write_text(DOCCANO_VERSION + "\n")
     if not is_installed(venv):
         raise EventCorpusError("E212", "doccano installed but `import backend.cli` fails", file=str(log))
     return venv
+
+
+def _last_lines(log: Path, count: int = 3) -> str:
+    """The last lines of a log that say something (pip's index warnings left out)."""
+    lines = [line.strip() for line in log.read_text(encoding="utf-8", errors="replace").splitlines()]
+    telling = [line for line in lines if line and not line.startswith("WARNING: Location")]
+    return " | ".join(telling[-count:]) or "(empty log)"
 
 
 def free_port() -> int:

@@ -266,7 +266,6 @@ def push(
             f"{len(rejected)} of {result.uploaded} lines rejected: {listing}",
             file=str(docs_path),
         )
-    result.uploaded -= len(rejected)
     return result
 
 
