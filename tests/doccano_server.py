@@ -32,8 +32,11 @@ class Server:
     local: LocalServer
     startup_seconds: float
 
-    def client(self, user: str | None = None, password: str | None = None, **options: float) -> DoccanoClient:
-        client = DoccanoClient(self.url, task_timeout=options.pop("task_timeout", 30.0), **options)  # type: ignore[arg-type]
+    def client(
+        self, user: str | None = None, password: str | None = None, *, task_timeout: float = 20.0
+    ) -> DoccanoClient:
+        """A client logged in as ``user`` (the admin by default)."""
+        client = DoccanoClient(self.url, task_timeout=task_timeout)
         client.login(user or self.admin, password or self.password)
         return client
 
