@@ -7,7 +7,10 @@ through their ``meta`` (``doc_id``, ``text_sha256``) and versioned pull folders.
 
 Offsets: doccano's backend stores whatever integers it is given; its browser front end
 counts UTF-16 code units (JavaScript string indices) in a default project and grapheme
-clusters in a project with ``grapheme_mode``. ``offset_mode="auto"`` follows the project.
+clusters in a project with ``grapheme_mode``. ``offset_mode="auto"`` follows the project,
+and new projects are created in UTF-16 mode unless grapheme mode is asked for: the front
+end's grapheme splitter follows Unicode 10 rules and splits Indic conjuncts that current
+Unicode (and :mod:`eventcorpus.offsets`) keeps whole, so UTF-16 is the exact choice.
 """
 
 from __future__ import annotations
