@@ -14,15 +14,19 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from eventcorpus.authoring import apply_standoff, read_standoff
 from eventcorpus.cli import app
 from eventcorpus.corpus import read_records, write_records
 from eventcorpus.doccano.client import DoccanoClient
 from eventcorpus.doccano.server import free_port
 from eventcorpus.doccano.sync import pull, push
 from eventcorpus.errors import EventCorpusError
+from eventcorpus.formats.doccano import record_to_doccano
 from eventcorpus.ingest import Defaults, load_patterns, read_txt
 from eventcorpus.offsets import OffsetMap
 from eventcorpus.records import AnnotationSet, Argument, Document, Entity, Event, Record, Trigger, document_id
+from eventcorpus.sources import cemo_document
+from tests.conftest import REPO
 from tests.doccano_server import Server, serve
 from tests.strategies import records
 
@@ -566,3 +570,64 @@ def test_example_without_eventcorpus_meta_is_named(doccano_server: Server, tmp_p
         with pytest.raises(EventCorpusError) as caught:
             pull(client, project="foreign", out_dir=tmp_path / "out")
     assert caught.value.code == "E211" and f"example {made['id']} has no doc_id" in caught.value.detail
+
+
+def _cemo_pass(name: str, tmp_path: Path) -> Record:
+    """The project's own annotation pass of the CEMO report (stand-off file joined with the text)."""
+    rows = [r for r in read_standoff(REPO / "corpus" / "annotations" / f"{name}.jsonl") if r["source"] == "cemo"]
+    standoff = tmp_path / f"{name}-cemo.jsonl"
+    standoff.write_text("".join(json.dumps({k: v for k, v in r.items() if k != "_line"}) + "\n" for r in rows))
+    (record,) = apply_standoff(standoff, [cemo_document()])
+    return record
+
+
+def _shape(
+    record: Record,
+) -> tuple[set[tuple[int, int, str]], set[tuple[str, int, int, tuple[tuple[str, int, int], ...]]]]:
+    """Entities and events without ids: what an annotator's spans and relations say."""
+    spans = {e.id: (e.start, e.end) for e in record.annotations.entities}
+    entities = {(e.start, e.end, e.label) for e in record.annotations.entities}
+    events = {
+        (ev.type, ev.trigger.start, ev.trigger.end, tuple(sorted((a.role, *spans[a.entity_id]) for a in ev.arguments)))
+        for ev in record.annotations.events
+    }
+    return entities, events
+
+
+def test_the_projects_cemo_passes_round_trip_as_two_annotators(doccano_server: Server, tmp_path: Path) -> None:
+    pass1, pass2 = _cemo_pass("pass1", tmp_path), _cemo_pass("pass2", tmp_path)
+    assert len(pass1.annotations.events) >= 40 and len(pass2.annotations.entities) >= 100
+    docs = _write(tmp_path, "docs.jsonl", [Record(pass1.document, AnnotationSet(pass1.id, "unannotated"))])
+    with doccano_server.client() as admin:
+        push(admin, docs, project="cemo-passes", annotations_path=_write(tmp_path, "p1.jsonl", [pass1]))
+        project_id = int(admin.project("cemo-passes")["id"])
+        if "pass2" not in {u["username"] for u in admin.users()}:
+            admin.create_user("pass2", doccano_server.password + "-2")
+        user_id = next(int(u["id"]) for u in admin.users() if u["username"] == "pass2")
+        admin.add_member(project_id, user_id, "annotator")
+        (example,) = list(admin.examples(project_id))
+        span_types = {t["text"]: int(t["id"]) for t in admin.span_types(project_id)}
+        role_types = {t["text"]: int(t["id"]) for t in admin.relation_types(project_id)}
+    # the second pass is labelled by its own user, span by span, relation by relation, through the API
+    line = record_to_doccano(pass2, offset_mode="utf16")
+    with doccano_server.client("pass2", doccano_server.password + "-2") as annotator:
+        made = {
+            span["id"]: annotator.create_span(
+                project_id, int(example["id"]), span_types[span["label"]], span["start_offset"], span["end_offset"]
+            )["id"]
+            for span in line["entities"]
+        }
+        for rel in line["relations"]:
+            annotator.create_relation(
+                project_id, int(example["id"]), role_types[rel["type"]], made[rel["from_id"]], made[rel["to_id"]]
+            )
+    with doccano_server.client() as admin:
+        pulled = pull(admin, project="cemo-passes", out_dir=tmp_path / "out")
+    (first,) = list(read_records(pulled.folder / "admin.jsonl"))
+    expected = pass1.to_dict()
+    expected["annotator"] = "admin"
+    assert first.to_dict() == expected  # every id, offset, role and attribute of the project's first pass
+    (second,) = list(read_records(pulled.folder / "pass2.jsonl"))
+    assert second.document.to_dict() == pass2.document.to_dict()
+    assert _shape(second) == _shape(pass2)  # every span and argument; doccano holds no ids or attributes for them
+    assert _shape(first) != _shape(second)
