@@ -387,82 +387,20 @@ def _objects(
         yield number, item.to_dict() if isinstance(item, Record) else item, None
 
 
-# --- tokens near span edges ------------------------------------------------------------
-#
-# spaCy's tokenizer first splits the text on whitespace and then tokenises each chunk on its
-# own (prefixes, suffixes, infixes, special cases, URLs), so the tokens inside a chunk do not
-# depend on the rest of the text. The validator only needs the tokens of the chunks where a
-# span starts or ends, so it tokenises just those (joined by spaces, in one call): the same
-# tokens as the full text there, at a fraction of the cost. tests/test_validate.py checks the
-# equality on generated texts.
-
-
-def _raw_spans(entities: list[Any], events: list[Any]) -> list[tuple[Any, Any]]:
-    spans = [(e.get("start"), e.get("end")) for e in entities if isinstance(e, dict)]
-    for event in events:
-        trigger = event.get("trigger") if isinstance(event, dict) else None
-        if isinstance(trigger, dict):
-            spans.append((trigger.get("start"), trigger.get("end")))
-    return spans
-
-
-_CHUNK_TAIL = re.compile(r"\S*")
-_CHUNK_HEAD = re.compile(r"\S*\Z")
-
-
-def _chunk_at(text: str, position: int) -> tuple[int, int]:
-    """The whitespace-free run of ``text`` holding ``position`` (a non-space character)."""
-    tail = _CHUNK_TAIL.match(text, position)
-    end = tail.end() if tail is not None else position + 1
-    start = position
-    window = 64
-    while True:
-        low = max(0, start - window)
-        found = _CHUNK_HEAD.search(text, low, start)
-        head = found.start() if found is not None else start
-        if head > low or low == 0:
-            return head, end
-        start, window = low, window * 4
-
-
-def edge_chunks(text: str, spans: Iterable[tuple[Any, Any]]) -> list[tuple[int, int]]:
-    """The whitespace-free chunks holding each valid span's first and last non-space character."""
-    chunks: set[tuple[int, int]] = set()
-    length = len(text)
-    for start, end in spans:
-        if type(start) is not int or type(end) is not int or not 0 <= start < end <= length:
-            continue
-        first = start
-        while first < end and text[first].isspace():
-            first += 1
-        if first == end:
-            continue
-        last = end - 1
-        while text[last].isspace():
-            last -= 1
-        chunks.add(_chunk_at(text, first))
-        chunks.add(_chunk_at(text, last))
-    return sorted(chunks)
-
-
-def tokens_in_chunks(tokenizer: Any, text: str, chunks: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
-    """Start and end offsets (in ``text``) of the tokens of ``chunks``, tokenised in one call."""
-    if not chunks:
-        return [], []
-    joined = " ".join(text[a:b] for a, b in chunks)
-    table = tokenizer(joined).to_array([IDX, LENGTH, IS_SPACE])
-    table = table[table[:, 2] == 0]
-    chunk_starts = numpy.array([a for a, _ in chunks], dtype=numpy.int64)
-    joined_starts = numpy.cumsum([0] + [b - a + 1 for a, b in chunks[:-1]], dtype=numpy.int64)
-    starts = table[:, 0].astype(numpy.int64)
-    which = numpy.searchsorted(joined_starts, starts, side="right") - 1
-    starts = starts + chunk_starts[which] - joined_starts[which]
-    return starts.tolist(), (starts + table[:, 1].astype(numpy.int64)).tolist()
+# --- tokens ----------------------------------------------------------------------------
 
 
 def token_bounds(text: str) -> tuple[list[int], list[int]]:
-    """Start and end offsets of every non-whitespace token of the shared tokenizer (the reference)."""
+    """Start and end offsets of the non-whitespace tokens of the shared tokenizer.
+
+    The same tokens as :func:`eventcorpus.tokens.tokenize`, read with ``Doc.to_array``:
+    building a Token object per token costs four times the tokenizer itself.
+    (Tokenising only the chunks around span edges is not exact: spaCy's special cases,
+    e.g. emoticons, can match across the space between two chunks.)
+    """
     table = blank_pipeline().tokenizer(text).to_array([IDX, LENGTH, IS_SPACE])
+    if not len(table):
+        return [], []
     table = table[table[:, 2] == 0]
     starts = table[:, 0].astype(numpy.int64)
     return starts.tolist(), (starts + table[:, 1].astype(numpy.int64)).tolist()
@@ -481,7 +419,6 @@ class _Checker:
         self.event_types = schema.event_types
         self.role_labels = frozenset(schema.role_labels)
         self.attributes = {name: frozenset(a.values) for name, a in schema.attributes.items()}
-        self.tokenizer = blank_pipeline().tokenizer
         self.seen: set[tuple[str, str]] = set()
         self._punct: dict[str, bool] = {}
 
@@ -500,10 +437,6 @@ class _Checker:
             result.examples.append(
                 Location(doc_id, line, item, start, end, text[start:end], context(text, start, end), detail)
             )
-
-    def token_bounds(self, text: str, spans: list[tuple[Any, Any]]) -> tuple[list[int], list[int]]:
-        """Token bounds of the shared tokenizer near the spans' edges (see :func:`edge_chunks`)."""
-        return tokens_in_chunks(self.tokenizer, text, edge_chunks(text, spans))
 
     def is_punct(self, token: str) -> bool:
         found = self._punct.get(token)
@@ -551,7 +484,7 @@ class _Checker:
             )
         report.entities += len(entities)
         report.events += len(events)
-        starts, ends = self.token_bounds(text, _raw_spans(entities, events))
+        starts, ends = token_bounds(text)
         ids: set[str] = set()
         entity_labels: dict[str, str] = {}
         spans: list[tuple[int, int, str, str]] = []
