@@ -94,3 +94,26 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
     backup = backup_existing(path)
     assert backup is not None and backup.read_text(encoding="utf-8") == "old"
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda d: d.update(meta="ab"),
+        lambda d: d.update(annotation_meta="ab"),
+        lambda d: d.update(text_sha256=5),
+        lambda d: d.update(title=5),
+        lambda d: d.update(provenance=5),
+        lambda d: d.update(entities={"T1": 1}),
+        lambda d: d["entities"][0].update(meta="zz"),
+        lambda d: d["events"][0].update(attributes="zz"),
+    ],
+)
+def test_record_field_of_wrong_type_raised_traceback(mutate) -> None:
+    """A field of the wrong JSON type used to escape as ValueError/TypeError instead of E006."""
+    data = record_dict()
+    mutate(data)
+    with pytest.raises(EventCorpusError) as info:
+        Record.from_dict(data, file="x.jsonl", line=3)
+    assert info.value.code == "E006"
+    assert "x.jsonl:3" in str(info.value)

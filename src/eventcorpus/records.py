@@ -222,6 +222,7 @@ class Record:
                 raise EventCorpusError(
                     "E006", f"field {key!r} is missing or not a string", expected=f"{key}: string", **where
                 )
+        _check_field_types(data, where)
         try:
             document = Document.from_dict(data)
             entities = [
@@ -259,6 +260,40 @@ class Record:
             )
         annotations.check(document.text, file=file, line=line)
         return cls(document, annotations)
+
+
+_OPTIONAL_STRINGS = ("title", "source", "url", "published", "language", "licence", "attribution", "text_sha256")
+_OPTIONAL_OBJECTS = ("meta", "annotation_meta")
+
+
+def _check_field_types(data: dict[str, Any], where: dict[str, Any]) -> None:
+    """Raise E006 when an optional field has the wrong JSON type (before ``dict()``/``str`` slicing trip on it)."""
+
+    def wrong(field_name: str, value: Any, expected: str) -> EventCorpusError:
+        return EventCorpusError(
+            "E006", f"field {field_name!r} is {type(value).__name__} {value!r}", expected=expected, **where
+        )
+
+    for key in _OPTIONAL_STRINGS:
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise wrong(key, data[key], f"{key}: string or null")
+    for key in _OPTIONAL_OBJECTS:
+        if data.get(key) is not None and not isinstance(data[key], dict):
+            raise wrong(key, data[key], f"{key}: object or null")
+    if data.get("provenance") is not None and not isinstance(data["provenance"], list):
+        raise wrong("provenance", data["provenance"], "provenance: list or null")
+    for kind, object_keys in (("entities", ("meta",)), ("events", ("meta", "attributes"))):
+        items = data.get(kind)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            raise wrong(kind, items, f"{kind}: list of objects")
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise wrong(f"{kind}[{index}]", item, "an object")
+            for key in object_keys:
+                if item.get(key) is not None and not isinstance(item[key], dict):
+                    raise wrong(f"{kind}[{index}].{key}", item[key], f"{key}: object or null")
 
 
 def span_text(text: str, start: int, end: int) -> str:
