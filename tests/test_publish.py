@@ -19,7 +19,7 @@ from huggingface_hub import DatasetCard, DatasetCardData
 from hypothesis import HealthCheck, given, settings
 from typer.testing import CliRunner
 
-from eventcorpus.card import check_card, size_category
+from eventcorpus.card import card_info_from_readme, check_card, size_category
 from eventcorpus.cli import app
 from eventcorpus.corpus import write_records
 from eventcorpus.errors import EventCorpusError
@@ -479,3 +479,11 @@ def test_dry_run_on_the_project_corpus(shared_datasets, repo, tmp_path, offline,
     documents = datasets.load_dataset(str(tmp_path / "release"), DOCUMENTS, cache_dir=str(offline))
     published = {i for split in documents.values() for i in split["id"]}
     assert published == {r.id for r in records} - restricted
+
+
+def test_corpus_readme_missing_raised_traceback(tmp_path: Path) -> None:
+    """A --corpus-readme that does not exist used to end in FileNotFoundError; now E004 naming it."""
+    with pytest.raises(EventCorpusError) as info:
+        card_info_from_readme(tmp_path / "missing.md")
+    assert info.value.code == "E004"
+    assert "missing.md" in str(info.value)

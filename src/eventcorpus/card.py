@@ -29,6 +29,7 @@ import yaml
 from datasets.splits import SplitDict, SplitInfo
 
 from eventcorpus import __version__
+from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import Dropped
 from eventcorpus.records import Record
 from eventcorpus.schema import Schema, markdown_tables
@@ -214,7 +215,10 @@ def _section(markdown: str, heading: str) -> str:
 
 def card_info_from_readme(path: str | Path, **overrides: Any) -> CardInfo:
     """CardInfo with the corpus README's "How the annotations were made" and "Known weaknesses"."""
-    text = Path(path).read_text(encoding="utf-8")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EventCorpusError("E004", f"cannot read the corpus README: {exc}", file=str(path)) from exc
     return CardInfo(
         annotation_process=_section(text, "How the annotations were made"),
         limitations=_section(text, "Known weaknesses"),
