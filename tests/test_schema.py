@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
+from eventcorpus.cli import app
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.schema import load_schema, parse_schema
 
@@ -94,3 +96,11 @@ def test_bad_yaml_names_the_line(tmp_path: Path) -> None:
         load_schema(path)
     assert info.value.code == "E001"
     assert info.value.line is not None
+
+
+def test_schema_write_tables_missing_file_raised_traceback(tmp_path: Path) -> None:
+    """`schema --write-tables` on a missing file used to end in FileNotFoundError; now E004, exit 2."""
+    result = CliRunner().invoke(app, ["schema", "--write-tables", str(tmp_path / "missing.md")])
+    assert result.exit_code == 2
+    assert "E004" in result.output
+    assert not (tmp_path / "missing.md").exists()

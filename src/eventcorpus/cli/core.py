@@ -9,6 +9,7 @@ import typer
 
 from eventcorpus.cli.app import app, cli_errors, out, print_json
 from eventcorpus.corpus import atomic_open
+from eventcorpus.errors import EventCorpusError
 from eventcorpus.schema import load_schema, markdown_tables, replace_generated_tables
 
 
@@ -25,8 +26,12 @@ def schema_command(
     with cli_errors():
         schema = load_schema(path)
         if write_tables is not None:
+            try:
+                markdown = write_tables.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise EventCorpusError("E004", f"cannot read {write_tables}: {exc}", file=str(write_tables)) from exc
             with atomic_open(write_tables) as handle:
-                handle.write(replace_generated_tables(write_tables.read_text(encoding="utf-8"), schema))
+                handle.write(replace_generated_tables(markdown, schema))
             out.print(f"rebuilt the schema tables in {write_tables}")
             return
     if tables:
