@@ -183,3 +183,23 @@ def test_bad_config_is_a_coded_error(tmp_path: Path) -> None:
     with pytest.raises(EventCorpusError) as caught:
         load_config(config)
     assert caught.value.code == "E502" and "colour" in caught.value.detail
+
+
+def test_entities_from_reuses_the_saved_recogniser(data: dict[str, Path], trained: Path, tmp_path: Path) -> None:
+    config = load_config(data["config"])
+    config.name = "tiny-reuse"
+    model = train_model(data["train"], data["dev"], config, entities_from=trained)
+    assert model.meta["entities"]["from_model"] == str(trained)
+    assert model.meta["timings_s"]["entities"] < 5
+    model.save(tmp_path / "reuse")
+    reused, original = load_model(tmp_path / "reuse"), load_model(trained)
+    docs = [r.document for r in read_records(data["dev"])]
+    assert [a.entities for a in reused.annotate(docs)] == [a.entities for a in original.annotate(docs)]
+
+
+@pytest.mark.slow
+def test_predict_with_two_processes_matches_one(data: dict[str, Path], trained: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    predict_file(trained, data["dev"], one, batch_size=8)
+    predict_file(trained, data["dev"], two, batch_size=8, n_process=2)
+    assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
