@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import jsonschema
@@ -117,3 +119,21 @@ def test_record_field_of_wrong_type_raised_traceback(mutate) -> None:
         Record.from_dict(data, file="x.jsonl", line=3)
     assert info.value.code == "E006"
     assert "x.jsonl:3" in str(info.value)
+
+
+def test_atomic_write_made_files_owner_only(tmp_path: Path) -> None:
+    """atomic_open used to leave mkstemp's 0600 on every file it wrote; now the umask default or the old mode."""
+    old_umask = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.jsonl"
+        with atomic_open(fresh) as handle:
+            handle.write("x")
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+        shared = tmp_path / "shared.jsonl"
+        shared.write_text("old", encoding="utf-8")
+        shared.chmod(0o664)
+        with atomic_open(shared) as handle:
+            handle.write("new")
+        assert stat.S_IMODE(shared.stat().st_mode) == 0o664
+    finally:
+        os.umask(old_umask)

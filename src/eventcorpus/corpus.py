@@ -21,11 +21,14 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
     """Write to a temporary file beside ``path`` and rename it over ``path`` on success.
 
     A crash or an exception leaves the old file (if any) untouched and no partial file.
+    The new file keeps the old one's permissions, or gets the umask's default for a new
+    file (``mkstemp`` alone would leave it readable by its owner only).
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else default_mode(0o666))
         with os.fdopen(
             fd, mode, encoding=None if "b" in mode else encoding, newline="" if "b" not in mode else None
         ) as handle:
@@ -37,6 +40,13 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def default_mode(requested: int) -> int:
+    """``requested`` less the process umask: the mode ``open``/``mkdir`` would give a new file or folder."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return requested & ~umask
 
 
 def backup_existing(path: str | Path) -> Path | None:
