@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from eventcorpus.cli import app
 from eventcorpus.convert import convert
 from eventcorpus.corpus import read_records, write_records
 from eventcorpus.errors import EventCorpusError
+from eventcorpus.formats._shared import output_folder
 from eventcorpus.records import AnnotationSet, Argument, Document, Entity, Event, Record, Trigger, document_id
 
 RUNNER = CliRunner()
@@ -181,3 +184,14 @@ def test_cli_reports_what_the_reader_could_not_carry(tmp_path: Path, repo: Path)
     assert "dropped in total: 2" in result.output
     (record,) = read_records(tmp_path / "o.jsonl")
     assert record.annotations.annotator == "carol" and len(record.annotations.events) == 2
+
+
+def test_output_folder_made_folders_owner_only(tmp_path: Path) -> None:
+    """Folder outputs (brat, spacy, hf, export, publish) used to keep mkdtemp's 0700."""
+    old_umask = os.umask(0o022)
+    try:
+        with output_folder(tmp_path / "out") as folder:
+            (folder / "a.txt").write_text("a", encoding="utf-8")
+        assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o755
+    finally:
+        os.umask(old_umask)

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from eventcorpus.corpus import default_mode
 from eventcorpus.formats import Dropped
 from eventcorpus.records import UNANNOTATED, Document, Record
 
@@ -63,6 +64,7 @@ def output_folder(path: str | Path) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
+        tmp.chmod(default_mode(0o777))  # mkdtemp makes it owner-only
         yield tmp
         if target.exists():
             stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
