@@ -454,8 +454,8 @@ def model_card(meta: dict[str, Any]) -> str:
         "reference point for event extractors trained on the corpus. Every prediction needs human review.",
         "",
         "## Limits",
-        "- Trained on a few thousand sentences; trigger words never seen in training are rarely found "
-        "without a pretrained encoder.",
+        f"- Trained on {data.get('train', {}).get('documents')} documents with {data.get('train', {}).get('events')} "
+        "events; trigger words never seen in training are rarely found without a pretrained encoder.",
         "- A trigger is one token; multi-word triggers are found by their first token only.",
         "- Arguments are looked for within the trigger's sentence only, and only among recognised entities.",
         "- English news only; other genres and languages are untested.",
