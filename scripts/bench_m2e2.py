@@ -101,7 +101,7 @@ def run_one(
         entities_from=reuse,
         log=lambda m: print("   ", m, flush=True),
     )
-    train_seconds = time.perf_counter() - started + (entity_seconds if reuse else 0.0)
+    train_seconds = time.perf_counter() - started + (entity_seconds if reuse and entity_seconds else 0.0)
     folder = workdir / f"{name}-split{split}"
     model.save(folder)
     model = load_model(folder)  # predict with what was saved
@@ -135,6 +135,40 @@ def _row(label: str, values: list[float], extra: str = "") -> str:
     return f"| {label} | " + " | ".join(f"{v:.1f}" for v in values) + f" |{extra}"
 
 
+def summarise(results: list[dict[str, Any]]) -> list[str]:
+    """Print the table beside TextEE's rows and check the floors; return the floors not met."""
+    splits = sorted({r["split"] for r in results})
+    names = list(dict.fromkeys(r["config"] for r in results))
+    print()
+    print(f"M2E2 TextEE splits {','.join(map(str, splits))}, test, micro F1 x 100 (mean over splits)")
+    print("| model | " + " | ".join(EVENT_METRICS) + " | train s | speed ratio |")
+    print("| --- | " + " | ".join("---:" for _ in EVENT_METRICS) + " | ---: | ---: |")
+    for label, row in TEXTEE.items():
+        print(_row(f"TextEE {label} (published)", list(row), "  |  |"))
+    failures = []
+    for name in names:
+        mine = [r for r in results if r["config"] == name]
+        if not mine:
+            continue
+        means = [statistics.mean(r["test"][m] for r in mine) for m in EVENT_METRICS]
+        train_s = statistics.mean(r["train_seconds"] for r in mine)
+        ratios = [r["speed"]["ratio"] for r in mine if "speed" in r]
+        ratio = f"{statistics.mean(ratios):.2f}" if ratios else "n/a"
+        print(_row(f"eventcorpus {name}", means, f" {train_s:.0f} | {ratio} |"))
+        for metric, floor in FLOORS.get(name, {}).items():
+            value = means[EVENT_METRICS.index(metric)]
+            if value < floor:
+                failures.append(f"{name} {metric} {value:.1f} < {floor}")
+        if name == "default":
+            if max(r["train_seconds"] for r in mine) > 900:
+                failures.append("default training over 15 minutes")
+            if ratios and statistics.mean(ratios) < 1 / 3:
+                failures.append(f"default speed ratio {statistics.mean(ratios):.2f} < 0.33")
+    print()
+    print("floors: " + ("all met" if not failures else "NOT MET: " + "; ".join(failures)))
+    return failures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--splits", default="1", help="comma-separated TextEE split numbers (1-5)")
@@ -142,7 +176,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--workdir", type=Path, default=None, help="where data and models go (default: a temp folder)")
     parser.add_argument("--json", type=Path, default=None, help="write all results to this JSON file")
+    parser.add_argument(
+        "--summarise", type=Path, nargs="+", default=None, help="only print the table of saved --json files"
+    )
     args = parser.parse_args(argv)
+    if args.summarise:
+        summarise([r for f in args.summarise for r in json.loads(f.read_text(encoding="utf-8"))])
+        return 0
     splits = [int(s) for s in args.splits.split(",")]
     names = [c for c in args.configs.split(",") if c]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench_m2e2_"))
@@ -166,35 +206,9 @@ def main(argv: list[str] | None = None) -> int:
                 entity_seconds[split] = result["timings"]["entities"]
             print("  ", json.dumps(result), flush=True)
             results.append(result)
-    print()
-    print(f"M2E2 TextEE splits {','.join(map(str, splits))}, test, micro F1 x 100 (mean over splits)")
-    print("| model | " + " | ".join(EVENT_METRICS) + " | train s | speed ratio |")
-    print("| --- | " + " | ".join("---:" for _ in EVENT_METRICS) + " | ---: | ---: |")
-    for label, row in TEXTEE.items():
-        print(_row(f"TextEE {label} (published)", list(row), " | | |"))
-    failures = []
-    for name in names:
-        mine = [r for r in results if r["config"] == name]
-        if not mine:
-            continue
-        means = [statistics.mean(r["test"][m] for r in mine) for m in EVENT_METRICS]
-        train_s = statistics.mean(r["train_seconds"] for r in mine)
-        ratios = [r["speed"]["ratio"] for r in mine if "speed" in r]
-        ratio = f"{statistics.mean(ratios):.2f}" if ratios else "n/a"
-        print(_row(f"eventcorpus {name}", means, f" {train_s:.0f} | {ratio} |"))
-        for metric, floor in FLOORS.get(name, {}).items():
-            value = means[EVENT_METRICS.index(metric)]
-            if value < floor:
-                failures.append(f"{name} {metric} {value:.1f} < {floor}")
-        if name == "default":
-            if max(r["train_seconds"] for r in mine) > 900:
-                failures.append("default training over 15 minutes")
-            if ratios and statistics.mean(ratios) < 1 / 3:
-                failures.append(f"default speed ratio {statistics.mean(ratios):.2f} < 0.33")
-    print()
-    print("floors: " + ("all met" if not failures else "NOT MET: " + "; ".join(failures)))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    summarise(results)
     return 0
 
 
