@@ -104,3 +104,13 @@ def test_schema_write_tables_missing_file_raised_traceback(tmp_path: Path) -> No
     assert result.exit_code == 2
     assert "E004" in result.output
     assert not (tmp_path / "missing.md").exists()
+
+
+def test_schema_not_utf8_raised_traceback(tmp_path: Path) -> None:
+    """A schema file that is not UTF-8 used to end in UnicodeDecodeError; now E001 naming it."""
+    path = tmp_path / "schema.yaml"
+    path.write_bytes(b"\xff\xfename: x\n")
+    with pytest.raises(EventCorpusError) as info:
+        load_schema(path)
+    assert info.value.code == "E001"
+    assert "schema.yaml" in str(info.value)

@@ -216,7 +216,7 @@ def load_schema(path: str | Path | None = None) -> Schema:
 def _load_cached(path: str) -> Schema:
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise EventCorpusError("E001", str(exc), file=path) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
