@@ -487,3 +487,13 @@ def test_corpus_readme_missing_raised_traceback(tmp_path: Path) -> None:
         card_info_from_readme(tmp_path / "missing.md")
     assert info.value.code == "E004"
     assert "missing.md" in str(info.value)
+
+
+def test_agreement_file_not_utf8_raised_traceback(tmp_path: Path) -> None:
+    """An --agreement file that is not UTF-8 used to end in UnicodeDecodeError; now E605 naming it."""
+    path = tmp_path / "agreement.json"
+    path.write_bytes(b"\xff\xfe{}")
+    with pytest.raises(EventCorpusError) as info:
+        load_agreement(path)
+    assert info.value.code == "E605"
+    assert "agreement.json" in str(info.value)

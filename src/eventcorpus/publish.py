@@ -349,7 +349,7 @@ def load_agreement(path: str | Path) -> dict[str, Any]:
             data["document_ids"] = read_annotator_sets(path).shared_documents()
             return data
         loaded = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise EventCorpusError("E605", str(exc), file=str(path)) from exc
     except json.JSONDecodeError as exc:
         raise EventCorpusError("E605", exc.msg, file=str(path), line=exc.lineno) from exc
