@@ -13,6 +13,7 @@ from scipy import sparse
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from spacy.language import Language
+from spacy.tokens import Doc, Span
 from spacy.training import Example
 from spacy.util import filter_spans, fix_random_seed, minibatch
 
@@ -47,11 +48,16 @@ def _logreg(c: float, seed: int) -> LogisticRegression:
 
 
 def _ner_examples(nlp: Language, records: Sequence[Record]) -> tuple[list[Example], int]:
-    """Gold entities as spaCy examples; spans snap outward to tokens, overlaps keep the longest."""
+    """Gold entities as one spaCy example per sentence (long documents would give few updates).
+
+    Spans snap outward to tokens; overlapping spans keep the longest; spans crossing a sentence
+    boundary are dropped. Returns the examples and how many gold spans were dropped.
+    """
     examples: list[Example] = []
     dropped = 0
+    sentencizer = nlp.get_pipe("sentencizer")
     for record in records:
-        doc = nlp.make_doc(record.document.text)
+        doc = sentencizer(nlp.make_doc(record.document.text))
         spans = []
         for entity in record.annotations.entities:
             span = doc.char_span(entity.start, entity.end, label=entity.label, alignment_mode="expand")
@@ -61,8 +67,16 @@ def _ner_examples(nlp: Language, records: Sequence[Record]) -> tuple[list[Exampl
                 spans.append(span)
         kept = filter_spans(spans)
         dropped += len(spans) - len(kept)
-        doc.ents = kept
-        examples.append(Example(nlp.make_doc(record.document.text), doc))
+        for sent in doc.sents:
+            tokens = list(sent)
+            if all(t.is_space for t in tokens):
+                continue
+            words, spaces = [t.text for t in tokens], [bool(t.whitespace_) for t in tokens]
+            reference = Doc(nlp.vocab, words=words, spaces=spaces)
+            inside = [e for e in kept if sent.start <= e.start and e.end <= sent.end]
+            dropped += sum(1 for e in kept if e.start < sent.end and e.end > sent.start) - len(inside)
+            reference.ents = [Span(reference, e.start - sent.start, e.end - sent.start, e.label_) for e in inside]
+            examples.append(Example(Doc(nlp.vocab, words=words, spaces=spaces), reference))
     return examples, dropped
 
 
