@@ -164,6 +164,11 @@ def test_cli_train_and_predict(data: dict[str, Path], tmp_path: Path) -> None:
     assert record.document.text == text_file.read_text(encoding="utf-8")
     found = {record.document.text[e.trigger.start : e.trigger.end] for e in record.annotations.events}
     assert found & {"attacked", "died"}
+    result = runner.invoke(
+        app, ["train", "--train", str(data["train"]), "--dev", str(data["dev"]), "--out", str(folder), "--baseline"]
+    )
+    assert result.exit_code == 0 and "kept as" in result.output
+    assert len(list(tmp_path.glob("baseline.*.bak"))) == 1
 
 
 def test_bad_model_folder_is_a_coded_error(tmp_path: Path) -> None:

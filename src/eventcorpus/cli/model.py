@@ -28,7 +28,9 @@ def train(
     with cli_errors():
         config = load_config(config_path, baseline=baseline, seed=seed)
         model = train_model(train_path, dev_path, config, config_path=config_path, log=lambda m: err.print(m))
-        model.save(out_dir)
+        backup = model.save(out_dir)
+    if backup is not None:
+        err.print(f"the previous model in {out_dir} was kept as {backup}")
     if json_out:
         print_json(model.meta)
         return

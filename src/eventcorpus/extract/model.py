@@ -125,8 +125,14 @@ class EventModel:
         """Entities and events for each document."""
         return self.extract(self.parse(documents, batch_size))
 
-    def save(self, folder: str | Path) -> None:
+    def save(self, folder: str | Path) -> Path | None:
+        """Write the model folder; an existing non-empty folder is first renamed to a timestamped backup."""
         target = Path(folder)
+        backup = None
+        if target.is_dir() and any(target.iterdir()):
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+            backup = target.with_name(f"{target.name}.{stamp}.bak")
+            target.rename(backup)
         target.mkdir(parents=True, exist_ok=True)
         self.nlp.to_disk(target / "pipeline")
         parts = {"triggers": self.triggers, "arguments": self.arguments, "entity_tagger": self.entity_tagger}
@@ -137,6 +143,7 @@ class EventModel:
         write_json(target / "meta.json", self.meta)
         with atomic_open(target / "README.md") as handle:
             handle.write(model_card(self.meta))
+        return backup
 
 
 def to_annotations(
