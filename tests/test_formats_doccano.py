@@ -175,3 +175,12 @@ def test_malformed_json_line_names_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(EventCorpusError) as info:
         list(get_format("doccano").read(path, schema=SCHEMA, options={}))
     assert info.value.code == "E005" and info.value.line == 2
+
+
+def test_doccano_jsonl_not_utf8_raised_traceback(tmp_path: Path) -> None:
+    """A doccano file that is not UTF-8 used to end in UnicodeDecodeError; now E014 naming it."""
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(b"\xff\xfe{}")
+    with pytest.raises(EventCorpusError) as info:
+        list(get_format("doccano").read(path, schema=load_schema(), options={}))
+    assert (info.value.code, info.value.file) == ("E014", str(path))

@@ -6,12 +6,13 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from eventcorpus.corpus import default_mode
+from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import Dropped
 from eventcorpus.records import UNANNOTATED, Document, Record
 
@@ -28,6 +29,17 @@ def note_dropped(options: dict[str, Any], item: Dropped) -> None:
     sink = options.get("dropped")
     if isinstance(sink, list):
         sink.append(item)
+
+
+def numbered_lines(handle: Iterable[str], file: str) -> Iterator[tuple[int, str]]:
+    """Number the lines of a UTF-8 text handle; bytes that are not UTF-8 raise E014 naming the file."""
+    number = 0
+    try:
+        for number, line in enumerate(handle, start=1):
+            yield number, line
+    except UnicodeDecodeError as exc:
+        read = f"; {number} line(s) decoded before it" if number else ""
+        raise EventCorpusError("E014", f"{exc.reason}{read}", file=file, expected="UTF-8 text") from exc
 
 
 def default_annotator(options: dict[str, Any]) -> str:

@@ -35,7 +35,7 @@ from typing import IO, Any
 from eventcorpus.corpus import atomic_open, dumps
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped
-from eventcorpus.formats._shared import default_annotator
+from eventcorpus.formats._shared import default_annotator, numbered_lines
 from eventcorpus.offsets import MODES, Mode, OffsetMap
 from eventcorpus.records import (
     AnnotationSet,
@@ -317,7 +317,7 @@ def doccano_to_record(
 
 
 def _lines(handle: Iterable[str], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    for number, raw in enumerate(handle, start=1):
+    for number, raw in numbered_lines(handle, name):
         if not raw.strip():
             continue
         try:
