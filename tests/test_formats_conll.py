@@ -126,3 +126,16 @@ def test_a_file_without_text_lines_gets_its_tokens_joined(tmp_path: Path) -> Non
     assert record.document.text == "Drones hit\nErbil"
     assert [(e.start, e.end, e.label) for e in record.annotations.entities] == [(0, 6, "WEA"), (11, 16, "GPE")]
     assert record.annotations.annotator == "ext" and record.id == "d9"
+
+
+def test_conll_not_utf8_or_document_not_object_raised_traceback(tmp_path: Path) -> None:
+    """Non-UTF-8 bytes or a '# document' that is not an object used to end in a traceback; now E014 / E100."""
+    path = tmp_path / "bad.conll"
+    path.write_bytes(b"# doc_id = d1\nhello\tO\tO\n\xff\tO\tO\n")
+    with pytest.raises(EventCorpusError) as info:
+        list(CONLL.read(path, schema=load_schema(), options={}))
+    assert (info.value.code, info.value.file) == ("E014", str(path))
+    path.write_text('# doc_id = d1\n# document = "ab"\nhello\tO\tO\n', encoding="utf-8")
+    with pytest.raises(EventCorpusError) as info:
+        list(CONLL.read(path, schema=load_schema(), options={}))
+    assert (info.value.code, info.value.line) == ("E100", 2)

@@ -33,7 +33,7 @@ from typing import Any
 from eventcorpus.corpus import atomic_open
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped
-from eventcorpus.formats._shared import default_annotator, document_fields, document_from_fields
+from eventcorpus.formats._shared import default_annotator, document_fields, document_from_fields, numbered_lines
 from eventcorpus.records import AnnotationSet, Entity, Event, Record, Trigger, document_id, text_sha256
 from eventcorpus.schema import Schema
 from eventcorpus.tokens import sentences
@@ -216,7 +216,7 @@ def read(path: Path, *, schema: Schema, options: dict[str, Any]) -> Iterator[Rec
     except OSError as exc:
         raise EventCorpusError("E004", str(exc), file=file) from exc
     with handle:
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in numbered_lines(handle, file):
             line = raw.rstrip("\r\n")
             if not line.strip():
                 sentence += 1
@@ -236,8 +236,12 @@ def read(path: Path, *, schema: Schema, options: dict[str, Any]) -> Iterator[Rec
                         ) from exc
                     if key == "text":
                         current.text = str(parsed)
+                    elif isinstance(parsed, dict):
+                        current.fields = parsed
                     else:
-                        current.fields = dict(parsed)
+                        raise EventCorpusError(
+                            "E100", "'# document' is not a JSON object", file=file, line=number, expected="{...}"
+                        )
                 continue
             columns = line.split("\t")
             if len(columns) != 3 or current is None:
