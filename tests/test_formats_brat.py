@@ -150,3 +150,18 @@ def test_two_annotators_of_one_document_get_two_file_sets(tmp_path: Path) -> Non
     assert sorted(p.name for p in (tmp_path / "b").glob("*.ann")) == [f"{a.id}.ann", f"{a.id}.bob.ann"]
     back = {r.annotations.annotator: r.to_dict() for r in BRAT.read(tmp_path / "b", schema=SCHEMA, options={})}
     assert back == {"alice": a.to_dict(), "bob": b.to_dict()}
+
+
+def test_brat_txt_not_utf8_or_bad_sidecar_raised_traceback(tmp_path: Path) -> None:
+    """A non-UTF-8 .txt or a broken .json sidecar used to end in a traceback; now E014 / E100 naming the file."""
+    (tmp_path / "a.txt").write_bytes(b"caf\xe9")
+    (tmp_path / "a.ann").write_text("", encoding="utf-8")
+    with pytest.raises(EventCorpusError) as info:
+        list(BRAT.read(tmp_path, schema=load_schema(), options={}))
+    assert (info.value.code, info.value.file) == ("E014", str(tmp_path / "a.txt"))
+    (tmp_path / "a.txt").write_text("hello", encoding="utf-8")
+    for sidecar in ("{bad", "[1]"):
+        (tmp_path / "a.json").write_text(sidecar, encoding="utf-8")
+        with pytest.raises(EventCorpusError) as info:
+            list(BRAT.read(tmp_path, schema=load_schema(), options={}))
+        assert (info.value.code, info.value.file) == ("E100", str(tmp_path / "a.json"))

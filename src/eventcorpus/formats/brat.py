@@ -168,17 +168,37 @@ def _role_name(raw: str, known: set[str]) -> str:
     return raw
 
 
+def _read_sidecar(path: Path) -> dict[str, Any]:
+    """The ``<doc>.json`` sidecar this writer adds (document fields, label and id maps); {} when absent."""
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EventCorpusError("E004", str(exc), file=str(path)) from exc
+    except json.JSONDecodeError as exc:
+        raise EventCorpusError("E100", f"sidecar is not JSON: {exc.msg}", file=str(path), line=exc.lineno) from exc
+    if not isinstance(data, dict):
+        raise EventCorpusError("E100", "the sidecar must be a JSON object", file=str(path), expected="{...}")
+    return data
+
+
 def read_document(ann_path: Path, *, schema: Schema, options: dict[str, Any]) -> Record:
     """One record from ``<doc>.ann`` and ``<doc>.txt`` (and the ``<doc>.json`` sidecar when present)."""
     txt_path = ann_path.with_suffix(".txt")
+    reading = txt_path
     try:
         with open(txt_path, encoding="utf-8", newline="") as handle:
             text = handle.read()
+        reading = ann_path
         ann = ann_path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise EventCorpusError("E004", str(exc), file=str(txt_path), expected="a .txt beside each .ann") from exc
-    sidecar_path = ann_path.with_suffix(".json")
-    sidecar: dict[str, Any] = json.loads(sidecar_path.read_text(encoding="utf-8")) if sidecar_path.is_file() else {}
+        raise EventCorpusError("E004", str(exc), file=str(reading), expected="a .txt beside each .ann") from exc
+    except UnicodeDecodeError as exc:
+        raise EventCorpusError(
+            "E014", f"byte offset {exc.start}: {exc.reason}", file=str(reading), expected="UTF-8 text"
+        ) from exc
+    sidecar = _read_sidecar(ann_path.with_suffix(".json"))
     fields = sidecar.get("document") or {}
     document = document_from_fields(text, fields, document_id(text))
     labels: dict[str, str] = {
