@@ -12,9 +12,11 @@ from typer.testing import CliRunner
 from eventcorpus.cli import app
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.sources import (
+    CEMO_PATH,
     RE3D_FOLDERS,
     Source,
     SourceFile,
+    cemo_document,
     corpus_documents,
     fetch_sources,
     load_sources,
@@ -149,3 +151,15 @@ def test_cli_fetch_reports_up_to_date(tmp_path: Path, shared_datasets: Path) -> 
     result = runner.invoke(app, ["corpus", "fetch", "--mirror", str(shared_datasets), "--dest", str(dest)])
     assert result.exit_code == 0, result.output
     assert "up to date" in result.output
+
+
+def test_cemo_document_kept_a_raw_text_fallback(repo: Path, tmp_path: Path) -> None:
+    """cemo_document read the file twice behind an ImportError fallback to the raw text; it is always ingest's."""
+    from eventcorpus.ingest import Defaults, load_patterns, read_txt
+
+    document = cemo_document(repo)
+    assert document.text == read_txt(repo / CEMO_PATH, load_patterns(), Defaults()).text
+    assert document.meta["cleaned_by_ingest"] is True
+    with pytest.raises(EventCorpusError) as info:
+        cemo_document(tmp_path)
+    assert info.value.code == "E703"

@@ -23,6 +23,7 @@ import yaml
 
 from eventcorpus.corpus import atomic_open
 from eventcorpus.errors import EventCorpusError
+from eventcorpus.ingest import Defaults, load_patterns, read_txt
 from eventcorpus.schema import load_schema
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -310,28 +311,19 @@ def read_re3d_folder(
 
 
 def cemo_document(repo_root: str | Path = REPO_ROOT) -> CorpusDocument:
-    """The CEMO report, cleaned by ``eventcorpus.ingest`` when it is there, else the raw text."""
+    """The CEMO report, cleaned by ``eventcorpus.ingest`` (the clean text the offsets point into)."""
     path = Path(repo_root) / CEMO_PATH
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise EventCorpusError("E703", f"cannot read the CEMO report ({exc.strerror})", file=str(path)) from exc
-    text, title, published, cleaned = raw, None, None, False
-    try:  # ingest's cleaning gives the clean text the offsets point into
-        from eventcorpus.ingest import Defaults, load_patterns, read_txt
-
-        ingested = read_txt(path, load_patterns(), Defaults())
-        text, title, published, cleaned = ingested.text, ingested.title, ingested.published, True
-    except ImportError:
-        pass
+    if not path.is_file():
+        raise EventCorpusError("E703", "cannot read the CEMO report (no such file)", file=str(path))
+    ingested = read_txt(path, load_patterns(), Defaults())
     return CorpusDocument(
         key=CEMO_KEY,
         source=CEMO_KEY,
-        text=text,
-        title=title or "Military Bases Housing U.S. Forces Attacked in Syria and Iraq",
+        text=ingested.text,
+        title=ingested.title or "Military Bases Housing U.S. Forces Attacked in Syria and Iraq",
         licence="all-rights-reserved",
         attribution="CEMO Center - Paris, The Reference",
-        meta={"cleaned_by_ingest": cleaned, "published": published},
+        meta={"cleaned_by_ingest": True, "published": ingested.published},
     )
 
 
