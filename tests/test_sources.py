@@ -163,3 +163,12 @@ def test_cemo_document_kept_a_raw_text_fallback(repo: Path, tmp_path: Path) -> N
     with pytest.raises(EventCorpusError) as info:
         cemo_document(tmp_path)
     assert info.value.code == "E703"
+
+
+def test_manifest_not_utf8_raised_traceback(tmp_path: Path) -> None:
+    """A sources manifest that is not UTF-8 used to end in UnicodeDecodeError; now E700 naming it."""
+    bad = tmp_path / "sources.yaml"
+    bad.write_bytes(b"\xff\xfesources: []\n")
+    with pytest.raises(EventCorpusError) as info:
+        load_sources(bad)
+    assert (info.value.code, info.value.file) == ("E700", str(bad))

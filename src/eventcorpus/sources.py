@@ -82,7 +82,7 @@ def load_sources(path: str | Path | None = None) -> list[Source]:
     manifest = Path(path) if path is not None else SOURCES_PATH
     try:
         raw = yaml.safe_load(manifest.read_text(encoding="utf-8"))
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise EventCorpusError("E700", f"cannot read the manifest: {exc}", file=str(manifest)) from exc
     except yaml.YAMLError as exc:
         raise EventCorpusError("E700", f"not valid YAML: {exc}", file=str(manifest)) from exc
