@@ -343,3 +343,12 @@ def test_committed_authoring_and_standoff_files_resolve(repo: Path, tmp_path: Pa
         committed = repo / "corpus" / "annotations" / f"{pass_name}.jsonl"
         if committed.exists():
             assert len(apply_standoff(committed, documents.values())) > 0
+
+
+def test_authoring_file_not_utf8_raised_traceback(tmp_path: Path) -> None:
+    """An authoring file that is not UTF-8 used to end in UnicodeDecodeError; now E004 naming it."""
+    path = tmp_path / "doc.yaml"
+    path.write_bytes(b"\xff\xfesource: x\n")
+    with pytest.raises(EventCorpusError) as info:
+        read_authoring(path)
+    assert (info.value.code, info.value.file) == ("E004", str(path))

@@ -167,7 +167,7 @@ def read_authoring(path: str | Path) -> dict[str, Any]:
     file = str(path)
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise EventCorpusError("E004", str(exc), file=file) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
