@@ -165,10 +165,7 @@ def export(
         raise EventCorpusError(
             "E602", f"format {fmt!r} cannot be exported per split", expected=f"one of {', '.join(EXPORT_FORMATS)}"
         )
-    try:
-        module = get_format(fmt)
-    except ModuleNotFoundError as exc:
-        raise EventCorpusError("E602", f"the {fmt} writer is not installed ({exc})") from exc
+    module = get_format(fmt)
     assignments: Mapping[str, str] = manifest["assignments"]
     source = records() if callable(records) else records
     grouped, unassigned = group_by_split(source, assignments, allow_unassigned=allow_unassigned)
