@@ -216,3 +216,17 @@ def test_adjudicate_command_writes_gold_conflicts_review_and_backup(tmp_path: Pa
     assert data["conflicts"] == {} and data["entities"] == 5 + 4 + 2
     bad = runner.invoke(app, [*args, "--strategy", "vote"])
     assert bad.exit_code == 2 and "E305" in bad.output
+
+
+def test_adjudicate_gold_inside_annotators_folder_became_a_voter(tmp_path: Path) -> None:
+    """Gold written into the annotators' folder used to be read as annotator 'gold' on the next run."""
+    folder = tmp_path / "annotators"
+    folder.mkdir()
+    for source in FIXTURE.rglob("*.jsonl"):
+        target = folder / source.relative_to(FIXTURE)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+    result = CliRunner().invoke(app, ["adjudicate", str(folder), "--out", str(folder / "gold.jsonl")])
+    assert result.exit_code == 2
+    assert "E309" in result.output
+    assert not (folder / "gold.jsonl").exists()

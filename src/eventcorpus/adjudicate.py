@@ -395,6 +395,12 @@ def adjudicate_folder(
 
     Returns the round and the backup's path (None when ``out`` did not exist).
     """
+    root = Path(directory).resolve()
+    for output in (out, conflicts_path, review_path):
+        if output is not None and Path(output).suffix == ".jsonl" and Path(output).resolve().is_relative_to(root):
+            raise EventCorpusError(
+                "E309", f"{output} is inside {directory}: the next run would read it as an annotator", file=str(output)
+            )
     result = adjudicate(read_annotator_sets(directory), strategy)
     backup = backup_existing(out)
     write_records(out, result.gold)

@@ -265,6 +265,12 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
         "no document was labelled by two or more annotators",
         "Agreement needs documents annotated by at least two annotators; assign overlapping documents.",
     ),
+    ErrorSpec(
+        "E309",
+        "adjudication output would land among the annotators' files",
+        "Write --out, --conflicts and --review outside the annotators' folder (a .jsonl there is read as input).",
+        USAGE,
+    ),
     # --- splits (E4xx) ---
     ErrorSpec("E401", "document appears twice in the split input", "Remove the duplicate record, or merge the two with `eventcorpus ingest`."),
     ErrorSpec("E402", "date is not ISO 8601", "Write published dates as YYYY-MM-DD or YYYY-MM-DDTHH:MM."),
