@@ -497,3 +497,21 @@ def test_agreement_file_not_utf8_raised_traceback(tmp_path: Path) -> None:
         load_agreement(path)
     assert info.value.code == "E605"
     assert "agreement.json" in str(info.value)
+
+
+def test_load_agreement_read_the_folder_twice(monkeypatch, tmp_path: Path) -> None:
+    """load_agreement read and checked every annotator file twice (once per figure); once is enough."""
+    import eventcorpus.publish as publish_module
+
+    folder = Path(__file__).parent / "data" / "quality" / "three_annotators"
+    calls: list[Path] = []
+    real = publish_module.read_annotator_sets
+
+    def counting(path):
+        calls.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(publish_module, "read_annotator_sets", counting)
+    data = load_agreement(folder)
+    assert len(calls) == 1
+    assert data["document_ids"] and data["documents"] == len(data["document_ids"])

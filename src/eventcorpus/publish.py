@@ -35,7 +35,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from eventcorpus import __version__
-from eventcorpus.agreement import agreement_in_folder, read_annotator_sets
+from eventcorpus.agreement import agreement as measure_agreement
+from eventcorpus.agreement import read_annotator_sets
 from eventcorpus.card import CardInfo, CardInputs, check_card, render_card
 from eventcorpus.corpus import write_json
 from eventcorpus.errors import EventCorpusError
@@ -345,8 +346,9 @@ def load_agreement(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     try:
         if path.is_dir():
-            data = agreement_in_folder(path).to_dict()
-            data["document_ids"] = read_annotator_sets(path).shared_documents()
+            sets = read_annotator_sets(path)
+            data = measure_agreement(sets).to_dict()
+            data["document_ids"] = sets.shared_documents()
             return data
         loaded = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
