@@ -352,3 +352,12 @@ def test_authoring_file_not_utf8_raised_traceback(tmp_path: Path) -> None:
     with pytest.raises(EventCorpusError) as info:
         read_authoring(path)
     assert (info.value.code, info.value.file) == ("E004", str(path))
+
+
+def test_standoff_line_not_object_raised_traceback(tmp_path: Path) -> None:
+    """A stand-off line holding a JSON list used to end in AttributeError; now E006 naming file and line."""
+    path = tmp_path / "pass1.jsonl"
+    path.write_text("[1, 2]\n", encoding="utf-8")
+    with pytest.raises(EventCorpusError) as info:
+        apply_standoff(path, [])
+    assert (info.value.code, info.value.line) == ("E006", 1)

@@ -447,6 +447,8 @@ def read_standoff(path: str | Path) -> list[dict[str, Any]]:
     """The records of a stand-off file, each checked for its fields (E006)."""
     rows = []
     for line, row in iter_json_lines(path):
+        if not isinstance(row, dict):
+            raise EventCorpusError("E006", "a stand-off record must be a JSON object", file=str(path), line=line)
         for key in ("id", "text_sha256", "source", "annotator"):
             if not isinstance(row.get(key), str):
                 raise EventCorpusError(
