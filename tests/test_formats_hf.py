@@ -107,3 +107,19 @@ def test_labels_outside_the_schema_come_back_as_input_minus_reported_drops(
     report = HF.write([record], tmp / "ds", schema=SCHEMA, options={})
     (back,) = HF.read(tmp / "ds", schema=SCHEMA, options={"cache_dir": str(tmp / "cache")})
     assert back.to_dict() == minus_dropped(record, report.dropped)
+
+
+def test_hf_corrupt_parquet_or_foreign_columns_raised_traceback(tmp_path: Path) -> None:
+    """A corrupt parquet file (ArrowInvalid) or a dataset without our columns (KeyError) used to escape; now E100."""
+    from eventcorpus.errors import EventCorpusError
+
+    corrupt = tmp_path / "corrupt"
+    (corrupt / "data").mkdir(parents=True)
+    (corrupt / "data" / "train-00000-of-00001.parquet").write_text("garbage", encoding="utf-8")
+    foreign = tmp_path / "foreign"
+    (foreign / "data").mkdir(parents=True)
+    datasets.Dataset.from_dict({"sentence": ["a b"]}).to_parquet(foreign / "data" / "train-00000-of-00001.parquet")
+    for folder in (corrupt, foreign):
+        with pytest.raises(EventCorpusError) as info:
+            list(get_format("hf").read(folder, schema=load_schema(), options={"cache_dir": str(tmp_path / "cache")}))
+        assert info.value.code == "E100"

@@ -221,13 +221,21 @@ def read(path: Path, *, schema: Schema, options: dict[str, Any]) -> Iterator[Rec
     if not path.is_dir():
         raise EventCorpusError("E004", "not a dataset folder", file=str(path), expected="a folder written by --to hf")
     files = sorted((path / "data").glob("*.parquet"))
-    if files and all(pq.ParquetFile(file).metadata.num_rows == 0 for file in files):
-        return  # datasets refuses splits with no rows; an empty corpus reads as no records
     try:
+        if files and all(pq.ParquetFile(file).metadata.num_rows == 0 for file in files):
+            return  # datasets refuses splits with no rows; an empty corpus reads as no records
         dataset_dict = datasets.load_dataset(str(path), cache_dir=options.get("cache_dir"))
     except Exception as exc:  # datasets raises many kinds (DataFilesNotFoundError, ArrowInvalid, ...)
         raise EventCorpusError("E100", f"datasets.load_dataset failed: {exc}", file=str(path)) from exc
     for split_name, dataset in dataset_dict.items():
+        missing = {"id", "text", "entities", "events"} - set(dataset.features)
+        if missing:
+            raise EventCorpusError(
+                "E100",
+                f"split {split_name} lacks the column(s) {sorted(missing)}",
+                file=str(path),
+                expected="a folder written by --to hf",
+            )
         event_feature = dataset.features["events"].feature
         entity_names = dataset.features["entities"].feature["label"].names
         event_names = event_feature["type"].names
