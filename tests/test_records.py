@@ -137,3 +137,13 @@ def test_atomic_write_made_files_owner_only(tmp_path: Path) -> None:
         assert stat.S_IMODE(shared.stat().st_mode) == 0o664
     finally:
         os.umask(old_umask)
+
+
+def test_atomic_write_into_a_file_or_onto_a_folder_raised_traceback(tmp_path: Path) -> None:
+    """An output whose parent is a file (FileExistsError) or that is a folder used to escape; now E030."""
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    for target in (tmp_path / "afile" / "out.jsonl", tmp_path):
+        with pytest.raises(EventCorpusError) as info, atomic_open(target) as handle:
+            handle.write("never")
+        assert (info.value.code, info.value.file) == ("E030", str(target))
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "x"

@@ -25,8 +25,13 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
     file (``mkstemp`` alone would leave it readable by its owner only).
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    if target.is_dir():
+        raise EventCorpusError("E030", "a folder is in the way of the output file", file=str(target))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise EventCorpusError("E030", str(exc), file=str(target)) from exc
     try:
         os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else default_mode(0o666))
         with os.fdopen(

@@ -100,6 +100,9 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
         "and language must be strings when present.",
     ),
     ErrorSpec("E020", "no articles found in the inputs", "Give .txt, .html/.htm or .jsonl files, or folders holding them."),
+    ErrorSpec(
+        "E030", "output path cannot be written", "Give an output path whose folders are folders and writable.", USAGE
+    ),
     # --- formats and validation (E1xx) ---
     ErrorSpec(
         "E100",
