@@ -195,3 +195,11 @@ def test_output_folder_made_folders_owner_only(tmp_path: Path) -> None:
         assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o755
     finally:
         os.umask(old_umask)
+
+
+def test_output_folder_under_a_file_raised_traceback(tmp_path: Path) -> None:
+    """A folder output below a file used to end in FileExistsError; now E030 naming it."""
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    with pytest.raises(EventCorpusError) as info, output_folder(tmp_path / "afile" / "out"):
+        pass
+    assert (info.value.code, info.value.file) == ("E030", str(tmp_path / "afile" / "out"))

@@ -73,8 +73,11 @@ def output_folder(path: str | Path) -> Iterator[Path]:
     An existing folder (or file) at ``path`` is kept as ``<name>.<UTC timestamp>.bak``.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as exc:
+        raise EventCorpusError("E030", str(exc), file=str(target)) from exc
     try:
         tmp.chmod(default_mode(0o777))  # mkdtemp makes it owner-only
         yield tmp
