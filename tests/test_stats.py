@@ -167,3 +167,11 @@ def test_stats_command(gold_file: Path, manifest: Path, tmp_path: Path) -> None:
 
 def test_counts_stream_over_a_real_file(gold_file: Path) -> None:
     assert corpus_stats(read_records(gold_file)).to_dict() == corpus_stats(gold()).to_dict()
+
+
+def test_stats_plots_under_a_file_raised_traceback(gold_file: Path, tmp_path: Path) -> None:
+    """`stats --plots` below a file used to end in NotADirectoryError; now E030, exit 2."""
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(app, ["stats", str(gold_file), "--plots", str(tmp_path / "afile" / "p")])
+    assert result.exit_code == 2
+    assert "E030" in result.output

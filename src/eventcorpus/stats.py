@@ -17,6 +17,7 @@ from typing import Any
 
 from eventcorpus.agreement import Agreement, agreement_in_folder
 from eventcorpus.corpus import read_records
+from eventcorpus.errors import EventCorpusError
 from eventcorpus.records import Record
 from eventcorpus.schema import Schema, load_schema
 from eventcorpus.split import read_manifest
@@ -240,7 +241,10 @@ def write_plots(stats: CorpusStats, directory: str | Path, agreement: Agreement 
     import numpy as np
 
     folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EventCorpusError("E030", str(exc), file=str(folder)) from exc
     written: list[Path] = []
 
     def save(fig: Any, name: str) -> None:
