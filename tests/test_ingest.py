@@ -582,3 +582,11 @@ def test_header_metadata_lines(tmp_path: Path) -> None:
         "2022-01-07",
     )
     assert doc.meta == {"byline": "Jane Roe"} and doc.text == UNRELATED
+
+
+def test_ingest_out_is_a_file_raised_traceback(tmp_path: Path, seed_path: Path) -> None:
+    """`ingest --out FILE` wrote outside the error boundary and ended in FileExistsError; now E030, exit 2."""
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(seed_path), "--out", str(tmp_path / "afile")])
+    assert result.exit_code == 2
+    assert "E030" in result.output

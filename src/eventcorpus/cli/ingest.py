@@ -68,10 +68,10 @@ def ingest_command(
             for failure in result.failures:
                 err.print(f"[red]✘[/red] {escape(failure.render())}", markup=True)
             raise EventCorpusError("E020", f"no document could be read from the {len(paths)} input path(s)")
-    backup = backup_existing(target) if target.exists() else None
-    count = write_records(target, (Record(d, AnnotationSet(d.id, UNANNOTATED)) for d in result.documents))
-    report = {"inputs": [p.as_posix() for p in paths], "output": target.as_posix(), **result.report()}
-    write_json(out_dir / REPORT, report)
+        backup = backup_existing(target) if target.exists() else None
+        count = write_records(target, (Record(d, AnnotationSet(d.id, UNANNOTATED)) for d in result.documents))
+        report = {"inputs": [p.as_posix() for p in paths], "output": target.as_posix(), **result.report()}
+        write_json(out_dir / REPORT, report)
     for failure in result.failures:
         err.print(f"[yellow]⚠[/yellow] skipped: {escape(failure.render())}", markup=True)
     if backup is not None:
