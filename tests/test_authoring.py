@@ -361,3 +361,23 @@ def test_standoff_line_not_object_raised_traceback(tmp_path: Path) -> None:
     with pytest.raises(EventCorpusError) as info:
         apply_standoff(path, [])
     assert (info.value.code, info.value.line) == ("E006", 1)
+
+
+def test_cli_apply_overwrote_its_output_without_backup(tmp_path: Path, shared_datasets: Path) -> None:
+    """`corpus apply -o FILE` replaced an existing FILE (possibly edited records) without keeping it."""
+    runner = CliRunner()
+    dest = tmp_path / "sources"
+    assert runner.invoke(app, ["corpus", "fetch", "--mirror", str(shared_datasets), "--dest", str(dest)]).exit_code == 0
+    root = tmp_path / "authoring"
+    folder = ["--folder", "Australian Department of Foreign Affairs", "--dest", str(dest), "--root", str(root)]
+    assert runner.invoke(app, ["corpus", "preannotate", *folder]).exit_code == 0
+    compiled = runner.invoke(app, ["corpus", "compile", "--pass", "pass1", "--dest", str(dest), "--root", str(root)])
+    assert compiled.exit_code == 0, compiled.output
+    standoff = tmp_path / "pass1.jsonl"  # compile writes <root>/../<pass>.jsonl
+    output = tmp_path / "records.jsonl"
+    output.write_text("edited by hand\n", encoding="utf-8")
+    result = runner.invoke(app, ["corpus", "apply", str(standoff), "-o", str(output), "--dest", str(dest)])
+    assert result.exit_code == 0, result.output
+    backups = list(tmp_path.glob("records.jsonl.*.bak"))
+    assert len(backups) == 1 and backups[0].read_text(encoding="utf-8") == "edited by hand\n"
+    assert "old file kept as" in result.output

@@ -9,7 +9,7 @@ import typer
 
 from eventcorpus.authoring import AUTHORING_DIR, apply_standoff, compile_pass, preannotate
 from eventcorpus.cli.app import app, cli_errors, err, out
-from eventcorpus.corpus import write_records
+from eventcorpus.corpus import backup_existing, write_records
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.sources import DEFAULT_DEST, corpus_documents, fetch_sources, folder_slug
 
@@ -117,5 +117,7 @@ def apply_command(
     """Join a stand-off file with the fetched texts into canonical records (fails if a text changed)."""
     with cli_errors():
         records = apply_standoff(standoff, corpus_documents(dest).values())
+        backup = backup_existing(output)
         count = write_records(output, records)
-    out.print(f"✔ {count} records written to {output}")
+    kept = f" (old file kept as {backup})" if backup else ""
+    out.print(f"✔ {count} records written to {output}{kept}")
