@@ -266,6 +266,7 @@ def test_identical_annotators_agree_fully(recs) -> None:
     for mode in ("exact", "overlap"):
         for figure in result.average[mode].values():
             assert figure.value is None or figure.value == pytest.approx(1.0)
+            assert (figure.value is None) == (figure.items == 0)  # not vacuous: items mean a value
     for layer in ("entities", "triggers"):
         for figure in [result.alpha[layer], *result.kappa[layer].values()]:
             assert figure.value is None or figure.value == pytest.approx(1.0)
