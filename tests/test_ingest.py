@@ -590,3 +590,15 @@ def test_ingest_out_is_a_file_raised_traceback(tmp_path: Path, seed_path: Path) 
     result = runner.invoke(app, ["ingest", str(seed_path), "--out", str(tmp_path / "afile")])
     assert result.exit_code == 2
     assert "E030" in result.output
+
+
+def test_merged_duplicate_attribution_was_lost(tmp_path: Path) -> None:
+    """An exact duplicate's attribution was dropped when the kept copy had none ('unknown' is never None)."""
+    path = tmp_path / "articles.jsonl"
+    text = "Rockets struck the base on Tuesday, officials said."
+    lines = [{"text": text}, {"text": text, "attribution": "Example News", "licence": "CC-BY-4.0"}]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = ingest([path])
+    (document,) = result.documents
+    assert (document.attribution, document.licence) == ("Example News", "CC-BY-4.0")
+    assert len(result.duplicates) == 1

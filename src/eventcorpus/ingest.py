@@ -897,6 +897,8 @@ def _merge(kept: Document, duplicate: Document) -> None:
             setattr(kept, name, getattr(duplicate, name))
     if kept.licence == UNKNOWN and duplicate.licence != UNKNOWN:
         kept.licence = duplicate.licence
+    if kept.attribution == UNKNOWN and duplicate.attribution not in (None, UNKNOWN):
+        kept.attribution = duplicate.attribution  # never None after _document, so the loop above skips it
     for key, value in duplicate.meta.items():
         kept.meta.setdefault(key, value)
 
