@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from eventcorpus.corpus import atomic_open, backup_existing, read_records, write_records
+from eventcorpus.corpus import atomic_open, backup_existing, iter_json_lines, read_records, write_records
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.records import Record, document_id
 
@@ -147,3 +147,10 @@ def test_atomic_write_into_a_file_or_onto_a_folder_raised_traceback(tmp_path: Pa
             handle.write("never")
         assert (info.value.code, info.value.file) == ("E030", str(target))
     assert (tmp_path / "afile").read_text(encoding="utf-8") == "x"
+
+
+def test_iter_json_lines_typed_as_objects_only(tmp_path: Path) -> None:
+    """iter_json_lines claimed to yield dicts but yields any JSON value; callers must (and now can, typed) check."""
+    path = tmp_path / "mixed.jsonl"
+    path.write_text('{"a": 1}\n[1, 2]\n\n7\n', encoding="utf-8")
+    assert list(iter_json_lines(path)) == [(1, {"a": 1}), (2, [1, 2]), (4, 7)]

@@ -65,8 +65,11 @@ def backup_existing(path: str | Path) -> Path | None:
     return backup
 
 
-def iter_json_lines(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (line number, object) for each non-blank line; malformed lines raise E005."""
+def iter_json_lines(path: str | Path) -> Iterator[tuple[int, Any]]:
+    """Yield (line number, parsed JSON value) for each non-blank line; malformed lines raise E005.
+
+    The value is whatever the line holds (object, list, number...): callers check its shape.
+    """
     file = str(path)
     try:
         handle = open(path, encoding="utf-8")  # noqa: SIM115 (closed below; open errors get a code)
