@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -43,3 +44,14 @@ def test_generated_records_survive_canonical_json(record) -> None:
     from eventcorpus.records import Record
 
     assert Record.from_dict(record.to_dict()).to_dict() == record.to_dict()
+
+
+def test_from_codepoint_negative_offset_counted_from_the_end() -> None:
+    """utf16 from_codepoint(-1) returned the text's length (list indexing) and len+1 raised IndexError."""
+    text = "a😀b"
+    for mode in ("codepoint", "utf16", "grapheme"):
+        offsets = OffsetMap(text, mode)
+        for bad in (-1, len(text) + 1):
+            with pytest.raises(ValueError):
+                offsets.from_codepoint(bad)
+        assert offsets.from_codepoint(len(text)) == {"codepoint": 3, "utf16": 4, "grapheme": 3}[mode]

@@ -45,6 +45,8 @@ class OffsetMap:
             self._to_other = None
 
     def from_codepoint(self, offset: int) -> int:
+        if not 0 <= offset <= len(self.text):  # a negative index would silently count from the end
+            raise ValueError(f"code-point offset {offset} outside text of length {len(self.text)}")
         if self.mode == "codepoint":
             return offset
         if self._to_other is not None:
