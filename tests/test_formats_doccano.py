@@ -184,3 +184,20 @@ def test_doccano_jsonl_not_utf8_raised_traceback(tmp_path: Path) -> None:
     with pytest.raises(EventCorpusError) as info:
         list(get_format("doccano").read(path, schema=load_schema(), options={}))
     assert (info.value.code, info.value.file) == ("E014", str(path))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        {"text": "hello world", "entities": "x"},
+        {"text": "hello world", "label": [["a", 5, "PER"]]},
+        {"text": "hello world", "label": [[None, 5, "PER"]]},
+    ],
+)
+def test_doccano_span_list_of_wrong_shape_was_ignored_or_raised_traceback(tmp_path: Path, line: dict) -> None:
+    """`entities` that is not a list was silently read as no spans; a non-integer plain-label offset escaped."""
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    with pytest.raises(EventCorpusError) as info:
+        list(get_format("doccano").read(path, schema=load_schema(), options={}))
+    assert (info.value.code, info.value.line) == ("E100", 1)

@@ -167,6 +167,8 @@ def _fields(obj: dict[str, Any]) -> dict[str, Any]:
 def _raw_spans(obj: dict[str, Any], where: dict[str, Any]) -> list[tuple[Any, int, int, str]]:
     """(doccano id, start, end, label) of each span, from ``entities`` or the plain ``label`` form."""
     out: list[tuple[Any, int, int, str]] = []
+    if obj.get("entities") is not None and not isinstance(obj["entities"], list):
+        raise EventCorpusError("E100", f"entities is {obj['entities']!r}", expected="a list of spans", **where)
     if isinstance(obj.get("entities"), list):
         for index, span in enumerate(obj["entities"]):
             try:
@@ -181,14 +183,17 @@ def _raw_spans(obj: dict[str, Any], where: dict[str, Any]) -> list[tuple[Any, in
         return out
     plain = obj.get("label") if obj.get("label") is not None else obj.get("labels")  # older exports say "labels"
     for index, span in enumerate(plain or []):
-        if not (isinstance(span, list | tuple) and len(span) == 3):
+        try:
+            if not (isinstance(span, list | tuple) and len(span) == 3):
+                raise TypeError(span)
+            out.append((f"label{index}", int(span[0]), int(span[1]), str(span[2])))
+        except (TypeError, ValueError) as exc:
             raise EventCorpusError(
                 "E100",
                 f"label[{index}] is {span!r}",
                 expected="[start, end, label] (a span labelling project)",
                 **where,
-            )
-        out.append((f"label{index}", int(span[0]), int(span[1]), str(span[2])))
+            ) from exc
     return out
 
 
