@@ -139,3 +139,21 @@ def test_conll_not_utf8_or_document_not_object_raised_traceback(tmp_path: Path) 
     with pytest.raises(EventCorpusError) as info:
         list(CONLL.read(path, schema=load_schema(), options={}))
     assert (info.value.code, info.value.line) == ("E100", 2)
+
+
+@pytest.mark.parametrize(
+    ("document", "code"),
+    [
+        ('{"meta": "x"}', "E006"),
+        ('{"provenance": 3}', "E006"),
+        ('{"title": 5}', "E006"),
+        ('{"annotation_meta": 1}', "E100"),
+    ],
+)
+def test_conll_document_field_of_wrong_type_raised_traceback(tmp_path: Path, document: str, code: str) -> None:
+    """A '# document' field of the wrong type ended in ValueError/TypeError (or a non-string title leaked on)."""
+    path = tmp_path / "bad.conll"
+    path.write_text(f"# doc_id = d1\n# document = {document}\nhello\tO\tO\n", encoding="utf-8")
+    with pytest.raises(EventCorpusError) as info:
+        list(CONLL.read(path, schema=load_schema(), options={}))
+    assert (info.value.code, info.value.file) == (code, str(path))

@@ -10,7 +10,7 @@ import pytest
 
 from eventcorpus.corpus import atomic_open, backup_existing, iter_json_lines, read_records, write_records
 from eventcorpus.errors import EventCorpusError
-from eventcorpus.records import Record, document_id
+from eventcorpus.records import Document, Record, document_id
 
 TEXT = "Rockets struck Ayn al-Assad on Wednesday. 🚀 القاعدة\r\nNo casualties."
 
@@ -154,3 +154,11 @@ def test_iter_json_lines_typed_as_objects_only(tmp_path: Path) -> None:
     path = tmp_path / "mixed.jsonl"
     path.write_text('{"a": 1}\n[1, 2]\n\n7\n', encoding="utf-8")
     assert list(iter_json_lines(path)) == [(1, {"a": 1}), (2, [1, 2]), (4, 7)]
+
+
+def test_document_from_dict_field_of_wrong_type_raised_traceback() -> None:
+    """Document.from_dict (used by the brat, conll, spaCy and hf readers) let dict('x') / list(3) escape."""
+    for bad in ({"meta": "x"}, {"provenance": 3}, {"licence": 7}):
+        with pytest.raises(EventCorpusError) as info:
+            Document.from_dict({"id": "d", "text": "t", **bad}, where={"file": "f.conll", "line": 2})
+        assert info.value.code == "E006" and "f.conll:2" in str(info.value)

@@ -70,7 +70,9 @@ class Document:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Document:
+    def from_dict(cls, data: dict[str, Any], *, where: dict[str, Any] | None = None) -> Document:
+        """A document from its JSON fields; E006 (at ``where``: file, line, doc_id) for a field of the wrong type."""
+        _check_document_fields(data, where or {"doc_id": data.get("id")})
         return cls(
             id=str(data["id"]),
             text=str(data["text"]),
@@ -222,9 +224,9 @@ class Record:
                 raise EventCorpusError(
                     "E006", f"field {key!r} is missing or not a string", expected=f"{key}: string", **where
                 )
-        _check_field_types(data, where)
+        _check_annotation_fields(data, where)
         try:
-            document = Document.from_dict(data)
+            document = Document.from_dict(data, where=where)
             entities = [
                 Entity(str(e["id"]), e["start"], e["end"], str(e["label"]), dict(e.get("meta") or {}))
                 for e in data.get("entities") or []
@@ -263,37 +265,41 @@ class Record:
 
 
 _OPTIONAL_STRINGS = ("title", "source", "url", "published", "language", "licence", "attribution", "text_sha256")
-_OPTIONAL_OBJECTS = ("meta", "annotation_meta")
 
 
-def _check_field_types(data: dict[str, Any], where: dict[str, Any]) -> None:
-    """Raise E006 when an optional field has the wrong JSON type (before ``dict()``/``str`` slicing trip on it)."""
+def _wrong_type(field_name: str, value: Any, expected: str, where: dict[str, Any]) -> EventCorpusError:
+    return EventCorpusError(
+        "E006", f"field {field_name!r} is {type(value).__name__} {value!r}", expected=expected, **where
+    )
 
-    def wrong(field_name: str, value: Any, expected: str) -> EventCorpusError:
-        return EventCorpusError(
-            "E006", f"field {field_name!r} is {type(value).__name__} {value!r}", expected=expected, **where
-        )
 
+def _check_document_fields(data: dict[str, Any], where: dict[str, Any]) -> None:
+    """E006 when a document field has the wrong JSON type (before ``dict()``/``list()``/slicing trip on it)."""
     for key in _OPTIONAL_STRINGS:
         if data.get(key) is not None and not isinstance(data[key], str):
-            raise wrong(key, data[key], f"{key}: string or null")
-    for key in _OPTIONAL_OBJECTS:
-        if data.get(key) is not None and not isinstance(data[key], dict):
-            raise wrong(key, data[key], f"{key}: object or null")
+            raise _wrong_type(key, data[key], f"{key}: string or null", where)
+    if data.get("meta") is not None and not isinstance(data["meta"], dict):
+        raise _wrong_type("meta", data["meta"], "meta: object or null", where)
     if data.get("provenance") is not None and not isinstance(data["provenance"], list):
-        raise wrong("provenance", data["provenance"], "provenance: list or null")
+        raise _wrong_type("provenance", data["provenance"], "provenance: list or null", where)
+
+
+def _check_annotation_fields(data: dict[str, Any], where: dict[str, Any]) -> None:
+    """E006 when annotation_meta, entities or events (or their meta/attributes) have the wrong JSON type."""
+    if data.get("annotation_meta") is not None and not isinstance(data["annotation_meta"], dict):
+        raise _wrong_type("annotation_meta", data["annotation_meta"], "annotation_meta: object or null", where)
     for kind, object_keys in (("entities", ("meta",)), ("events", ("meta", "attributes"))):
         items = data.get(kind)
         if items is None:
             continue
         if not isinstance(items, list):
-            raise wrong(kind, items, f"{kind}: list of objects")
+            raise _wrong_type(kind, items, f"{kind}: list of objects", where)
         for index, item in enumerate(items):
             if not isinstance(item, dict):
-                raise wrong(f"{kind}[{index}]", item, "an object")
+                raise _wrong_type(f"{kind}[{index}]", item, "an object", where)
             for key in object_keys:
                 if item.get(key) is not None and not isinstance(item[key], dict):
-                    raise wrong(f"{kind}[{index}].{key}", item[key], f"{key}: object or null")
+                    raise _wrong_type(f"{kind}[{index}].{key}", item[key], f"{key}: object or null", where)
 
 
 def span_text(text: str, start: int, end: int) -> str:

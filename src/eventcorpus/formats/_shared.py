@@ -58,12 +58,17 @@ def document_fields(record: Record) -> dict[str, Any]:
     return out
 
 
-def document_from_fields(text: str, fields: dict[str, Any], fallback_id: str) -> Document:
-    """Rebuild a :class:`Document` from :func:`document_fields` output (missing fields take defaults)."""
+def document_from_fields(
+    text: str, fields: dict[str, Any], fallback_id: str, *, where: dict[str, Any] | None = None
+) -> Document:
+    """Rebuild a :class:`Document` from :func:`document_fields` output (missing fields take defaults).
+
+    A field of the wrong type is E006 at ``where`` (file, line).
+    """
     data = {key: fields[key] for key in DOCUMENT_FIELDS if key in fields}
     data["id"] = str(fields.get("id") or fallback_id)
     data["text"] = text
-    return Document.from_dict(data)
+    return Document.from_dict(data, where={**(where or {}), "doc_id": data["id"]})
 
 
 @contextlib.contextmanager

@@ -200,7 +200,7 @@ def read_document(ann_path: Path, *, schema: Schema, options: dict[str, Any]) ->
         ) from exc
     sidecar = _read_sidecar(ann_path.with_suffix(".json"))
     fields = sidecar.get("document") or {}
-    document = document_from_fields(text, fields, document_id(text))
+    document = document_from_fields(text, fields, document_id(text), where={"file": str(ann_path.with_suffix(".json"))})
     labels: dict[str, str] = {
         brat_type(x): x for x in [*schema.entity_labels, *schema.event_labels, *schema.role_labels]
     }

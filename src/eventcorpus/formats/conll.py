@@ -168,8 +168,12 @@ class _Document:
         events = [
             Event(f"E{i}", label, Trigger(s, e)) for i, (s, e, label) in enumerate(self._spans(2, bounds), start=1)
         ]
-        document = document_from_fields(text, {**self.fields, "id": self.doc_id}, document_id(text))
-        annotation_meta = dict(self.fields.get("annotation_meta") or {})
+        document = document_from_fields(
+            text, {**self.fields, "id": self.doc_id}, document_id(text), where={"file": file, "line": self.line}
+        )
+        annotation_meta = self.fields.get("annotation_meta") or {}
+        if not isinstance(annotation_meta, dict):
+            raise EventCorpusError("E100", "'# document' annotation_meta is not an object", line=self.line, **where)
         who = str(self.fields.get("annotator") or annotator)
         annotations = AnnotationSet(document.id, who, entities, events, annotation_meta)
         annotations.check(text, file=file, line=self.line)
