@@ -381,3 +381,14 @@ def test_cli_apply_overwrote_its_output_without_backup(tmp_path: Path, shared_da
     backups = list(tmp_path.glob("records.jsonl.*.bak"))
     assert len(backups) == 1 and backups[0].read_text(encoding="utf-8") == "edited by hand\n"
     assert "old file kept as" in result.output
+
+
+def test_preannotate_unknown_folder_said_give_keys(tmp_path: Path, shared_datasets: Path) -> None:
+    """`preannotate --folder NOPE` answered E017 'give document keys or --folder' although --folder was given."""
+    runner = CliRunner()
+    dest = tmp_path / "sources"
+    assert runner.invoke(app, ["corpus", "fetch", "--mirror", str(shared_datasets), "--dest", str(dest)]).exit_code == 0
+    result = runner.invoke(
+        app, ["corpus", "preannotate", "--folder", "Nope", "--dest", str(dest), "--root", str(tmp_path / "a")]
+    )
+    assert result.exit_code == 2 and "E704" in result.output and "Nope" in result.output

@@ -58,7 +58,12 @@ def preannotate_command(
         chosen = list(keys or [])
         if folder is not None:
             prefix = f"re3d-{folder_slug(folder)}-"
-            chosen += [k for k in documents if k.startswith(prefix)]
+            in_folder = [k for k in documents if k.startswith(prefix)]
+            if not in_folder:
+                raise EventCorpusError(
+                    "E704", f"no document in a re3d folder {folder!r}", expected="a folder listed by `corpus list`"
+                )
+            chosen += in_folder
         if not chosen:
             raise EventCorpusError("E017", "give document keys or --folder", expected="at least one document")
         for key in chosen:
