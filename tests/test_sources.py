@@ -172,3 +172,10 @@ def test_manifest_not_utf8_raised_traceback(tmp_path: Path) -> None:
     with pytest.raises(EventCorpusError) as info:
         load_sources(bad)
     assert (info.value.code, info.value.file) == ("E700", str(bad))
+
+
+def test_missing_fetched_sources_said_check_mirror(tmp_path: Path) -> None:
+    """`corpus list` without fetched sources said 'Check --mirror', an option the command does not have."""
+    result = runner.invoke(app, ["corpus", "list", "--dest", str(tmp_path / "nothing")])
+    assert result.exit_code == 2
+    assert "E703" in result.output and "corpus fetch" in result.output

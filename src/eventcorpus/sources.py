@@ -275,7 +275,12 @@ def read_re3d_folder(
     from eventcorpus.formats import re3d as re3d_format
 
     if not (folder_dir / "documents.json").is_file():
-        raise EventCorpusError("E703", f"no documents.json in {folder_dir}", file=str(folder_dir / "documents.json"))
+        raise EventCorpusError(
+            "E703",
+            f"no documents.json in {folder_dir}",
+            file=str(folder_dir / "documents.json"),
+            fix="Run `eventcorpus corpus fetch` first, or give --dest the folder it fetched into.",
+        )
     folder = folder_dir.name
     dropped: list[Any] = []
     records = list(re3d_format.read(folder_dir, schema=load_schema(), options={"dropped": dropped}))
