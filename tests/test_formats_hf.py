@@ -123,3 +123,16 @@ def test_hf_corrupt_parquet_or_foreign_columns_raised_traceback(tmp_path: Path) 
         with pytest.raises(EventCorpusError) as info:
             list(get_format("hf").read(folder, schema=load_schema(), options={"cache_dir": str(tmp_path / "cache")}))
         assert info.value.code == "E100"
+
+
+def test_hf_bad_split_name_was_a_parse_error(tmp_path: Path) -> None:
+    """A split name that cannot name a file was E100 'input cannot be parsed' in hf but E601 in export."""
+    from eventcorpus.errors import EventCorpusError
+
+    text = "Rockets struck."
+    record = Record(Document(document_id(text), text), AnnotationSet(document_id(text), "a"))
+    for split in ("../evil", "tëst"):
+        with pytest.raises(EventCorpusError) as info:
+            HF.write([record], tmp_path / "out", schema=load_schema(), options={"split": split})
+        assert info.value.code == "E601"
+    assert not (tmp_path / "out").exists()

@@ -17,7 +17,6 @@ end; an existing ``DIR`` is kept as ``DIR.<timestamp>.bak``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any
 
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped, get_format
-from eventcorpus.formats._shared import output_folder
+from eventcorpus.formats._shared import SPLIT_NAME, output_folder
 from eventcorpus.records import Record
 from eventcorpus.schema import Schema
 
@@ -41,7 +40,6 @@ LAYOUT: dict[str, str] = {
 }
 HF = "hf"
 EXPORT_FORMATS = (*LAYOUT, HF)
-_SPLIT_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 _SPLIT_ORDER = ("train", "dev", "validation", "test")
 
 
@@ -93,7 +91,7 @@ def split_names(assignments: Mapping[str, str]) -> list[str]:
     """The manifest's split names, train/dev/test first; E601 for a name that is not a file name."""
     names = set(assignments.values())
     for name in sorted(names):
-        if not _SPLIT_NAME.match(name):
+        if not SPLIT_NAME.match(name):
             raise EventCorpusError(
                 "E601",
                 f"split name {name!r} cannot name a file",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -15,6 +16,9 @@ from eventcorpus.corpus import default_mode
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import Dropped
 from eventcorpus.records import UNANNOTATED, Document, Record
+
+# A split name that is safe as a file-name prefix and that datasets accepts: one definition for hf and export.
+SPLIT_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 
 # Document fields other than the text, in the order Document.to_dict writes them.
 DOCUMENT_FIELDS = ("title", "source", "url", "published", "language", "licence", "attribution", "provenance", "meta")

@@ -20,7 +20,6 @@ cannot be ClassLabels: those items are dropped and reported.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ import pyarrow.parquet as pq
 
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped
-from eventcorpus.formats._shared import output_folder
+from eventcorpus.formats._shared import SPLIT_NAME, output_folder
 from eventcorpus.records import AnnotationSet, Argument, Document, Entity, Event, Record, Trigger
 from eventcorpus.schema import Schema
 
@@ -40,7 +39,6 @@ CANNOT_HOLD = [
 ]
 _TEXT_FIELDS = ("title", "source", "url", "published", "language", "licence", "attribution")
 BATCH_ROWS = 1000
-_SPLIT_NAME = re.compile(r"^\w+$")  # what datasets accepts as a split name (and a file-name prefix)
 
 
 def features_for(schema: Schema) -> datasets.Features:
@@ -186,12 +184,12 @@ def write(records: Iterable[Record], path: Path, *, schema: Schema, options: dic
         try:
             for record in records:
                 split = str(fixed_split or record.document.meta.get("split") or "train")
-                if not _SPLIT_NAME.match(split):
+                if not SPLIT_NAME.match(split):
                     raise EventCorpusError(
-                        "E100",
-                        f"split name {split!r} is not a word",
+                        "E601",
+                        f"split name {split!r} cannot name a file",
                         doc_id=record.id,
-                        expected="letters, digits and _",
+                        expected="letters, digits and _ (train, dev, test)",
                     )
                 batches.setdefault(split, []).append(encoder.row(record, report.dropped))
                 report.add(record)
