@@ -602,3 +602,15 @@ def test_merged_duplicate_attribution_was_lost(tmp_path: Path) -> None:
     (document,) = result.documents
     assert (document.attribution, document.licence) == ("Example News", "CC-BY-4.0")
     assert len(result.duplicates) == 1
+
+
+def test_ingest_force_overwrote_the_old_report(tmp_path: Path, seed_path: Path) -> None:
+    """--force kept the old documents.jsonl but replaced ingest_report.json, the record of how they were made."""
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["ingest", str(seed_path), "--out", str(out)]).exit_code == 0
+    old_report = (out / "ingest_report.json").read_text(encoding="utf-8")
+    forced = runner.invoke(app, ["ingest", str(DATA / "articles.jsonl"), "--out", str(out), "--force"])
+    assert forced.exit_code == 0, forced.output
+    (backup,) = out.glob("ingest_report.json.*.bak")
+    assert backup.read_text(encoding="utf-8") == old_report
+    assert len(list(out.glob("documents.jsonl.*.bak"))) == 1

@@ -69,6 +69,8 @@ def ingest_command(
                 err.print(f"[red]✘[/red] {escape(failure.render())}", markup=True)
             raise EventCorpusError("E020", f"no document could be read from the {len(paths)} input path(s)")
         backup = backup_existing(target) if target.exists() else None
+        if backup is not None:
+            backup_existing(out_dir / REPORT)  # the old report describes the old documents: keep them together
         count = write_records(target, (Record(d, AnnotationSet(d.id, UNANNOTATED)) for d in result.documents))
         report = {"inputs": [p.as_posix() for p in paths], "output": target.as_posix(), **result.report()}
         write_json(out_dir / REPORT, report)
