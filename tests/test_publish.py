@@ -515,3 +515,17 @@ def test_load_agreement_read_the_folder_twice(monkeypatch, tmp_path: Path) -> No
     data = load_agreement(folder)
     assert len(calls) == 1
     assert data["document_ids"] and data["documents"] == len(data["document_ids"])
+
+
+def test_corpus_readme_without_sections_gave_an_empty_card(tmp_path: Path) -> None:
+    """A --corpus-readme without the two sections built a card with no annotation process or limitations, silently."""
+    readme = tmp_path / "README.md"
+    readme.write_text("# Corpus\n\n## How the annotations were made\n\nBy hand.\n", encoding="utf-8")
+    with pytest.raises(EventCorpusError) as info:
+        card_info_from_readme(readme)
+    assert info.value.code == "E608" and "Known weaknesses" in str(info.value)
+    readme.write_text(
+        readme.read_text(encoding="utf-8") + "\n## Known weaknesses\n\nFew documents.\n", encoding="utf-8"
+    )
+    info_ok = card_info_from_readme(readme)
+    assert (info_ok.annotation_process, info_ok.limitations) == ("By hand.", "Few documents.")

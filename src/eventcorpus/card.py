@@ -219,9 +219,13 @@ def card_info_from_readme(path: str | Path, **overrides: Any) -> CardInfo:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise EventCorpusError("E004", f"cannot read the corpus README: {exc}", file=str(path)) from exc
+    sections = {heading: _section(text, heading) for heading in ("How the annotations were made", "Known weaknesses")}
+    missing = [heading for heading, body in sections.items() if not body]
+    if missing:  # the card would silently go without them
+        raise EventCorpusError("E608", f"no (or an empty) section {missing}", file=str(path), expected="## <heading>")
     return CardInfo(
-        annotation_process=_section(text, "How the annotations were made"),
-        limitations=_section(text, "Known weaknesses"),
+        annotation_process=sections["How the annotations were made"],
+        limitations=sections["Known weaknesses"],
         **overrides,
     )
 

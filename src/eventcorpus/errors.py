@@ -328,6 +328,12 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
     ),
     ErrorSpec("E607", "--dry-run needs --out", "Give --out DIR for the dataset folder of a dry run.", USAGE),
     ErrorSpec(
+        "E608",
+        "corpus README lacks a section the dataset card needs",
+        "Add '## How the annotations were made' and '## Known weaknesses' to the README (see corpus/README.md).",
+        USAGE,
+    ),
+    ErrorSpec(
         "E620", "no Hugging Face token", "Set HF_TOKEN, or run `hf auth login`; or use --dry-run --out DIR.", USAGE
     ),
     ErrorSpec(
