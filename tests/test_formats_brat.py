@@ -160,7 +160,7 @@ def test_brat_txt_not_utf8_or_bad_sidecar_raised_traceback(tmp_path: Path) -> No
         list(BRAT.read(tmp_path, schema=load_schema(), options={}))
     assert (info.value.code, info.value.file) == ("E014", str(tmp_path / "a.txt"))
     (tmp_path / "a.txt").write_text("hello", encoding="utf-8")
-    for sidecar in ("{bad", "[1]"):
+    for sidecar in ("{bad", "[1]", '{"labels": 5}', '{"ids": "x"}', '{"document": 5}'):
         (tmp_path / "a.json").write_text(sidecar, encoding="utf-8")
         with pytest.raises(EventCorpusError) as info:
             list(BRAT.read(tmp_path, schema=load_schema(), options={}))

@@ -180,6 +180,9 @@ def _read_sidecar(path: Path) -> dict[str, Any]:
         raise EventCorpusError("E100", f"sidecar is not JSON: {exc.msg}", file=str(path), line=exc.lineno) from exc
     if not isinstance(data, dict):
         raise EventCorpusError("E100", "the sidecar must be a JSON object", file=str(path), expected="{...}")
+    for key in ("document", "labels", "ids"):
+        if data.get(key) is not None and not isinstance(data[key], dict):
+            raise EventCorpusError("E100", f"sidecar field {key!r} is not an object", file=str(path), expected="{...}")
     return data
 
 
