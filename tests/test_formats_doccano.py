@@ -201,3 +201,12 @@ def test_doccano_span_list_of_wrong_shape_was_ignored_or_raised_traceback(tmp_pa
     with pytest.raises(EventCorpusError) as info:
         list(get_format("doccano").read(path, schema=load_schema(), options={}))
     assert (info.value.code, info.value.line) == ("E100", 1)
+
+
+def test_doccano_document_field_of_wrong_type_had_no_location(tmp_path: Path) -> None:
+    """A doccano line whose title is not a string gave an E006 without file and line."""
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps({"text": "hello world", "title": 5}) + "\n", encoding="utf-8")
+    with pytest.raises(EventCorpusError) as info:
+        list(get_format("doccano").read(path, schema=load_schema(), options={}))
+    assert (info.value.code, info.value.file, info.value.line) == ("E006", str(path), 1)

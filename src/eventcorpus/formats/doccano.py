@@ -312,7 +312,7 @@ def doccano_to_record(
     if document is None:
         data: dict[str, Any] = {key: fields.get(key) for key in _DOC_FIELDS}
         data.update(id=doc_id, text=text, meta=fields.get("doc_meta") or {})
-        document = Document.from_dict(data)
+        document = Document.from_dict(data, where=where)
     annotation_meta = fields.get("annotation_meta")
     annotations = AnnotationSet(
         document.id, annotator, entities, events, dict(annotation_meta) if isinstance(annotation_meta, dict) else {}
