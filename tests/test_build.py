@@ -47,3 +47,30 @@ def test_build_runs_end_to_end_and_then_redoes_nothing(shared_datasets: Path, re
     assert second.exit_code == 0, second.output
     steps = {s["name"]: s["ran"] for s in json.loads(second.stdout)["steps"]}
     assert not any(ran for name, ran in steps.items()), steps
+
+
+def test_a_step_that_failed_half_way_is_not_up_to_date(tmp_path: Path) -> None:
+    from eventcorpus.build import BuildSettings, _Runner
+
+    runner = _Runner(BuildSettings(build_dir=tmp_path), lambda _: None)
+    output = tmp_path / "out.txt"
+    runner.settings_file.parent.mkdir(parents=True, exist_ok=True)
+    runner.settings_file.write_text("{}", encoding="utf-8")
+
+    def fail_after_writing() -> dict:
+        output.write_text("half", encoding="utf-8")
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        runner.run("step", [], [output], fail_after_writing)
+    ran = runner.run("step", [], [output], lambda: {"ok": True})
+    assert ran.ran
+    assert not runner.run("step", [], [output], lambda: {"ok": True}).ran
+
+
+def test_up_to_date_with_an_empty_output_folder(tmp_path: Path) -> None:
+    from eventcorpus.build import up_to_date
+
+    (tmp_path / "out").mkdir()
+    (tmp_path / "in.txt").write_text("x", encoding="utf-8")
+    assert not up_to_date([tmp_path / "out"], [tmp_path / "in.txt"])

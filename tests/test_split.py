@@ -166,3 +166,23 @@ def test_m2e2_textee_split1_leakage_is_reported(shared_datasets: Path, tmp_path:
     report = json.loads(result.output)
     assert report["counts"] == {"train": 4211, "dev": 901, "test": 901}
     assert report["leakage"]["shared_groups"]["test"] > 800
+
+
+def test_split_of_nothing_is_an_error_not_an_empty_manifest() -> None:
+    with pytest.raises(EventCorpusError) as info:
+        make_split([])
+    assert info.value.code == "E410"
+
+
+def test_split_proportions_out_of_range_are_a_usage_error() -> None:
+    with pytest.raises(EventCorpusError) as info:
+        make_split(corpus(5), dev=0.6, test=0.5)
+    assert info.value.code == "E409" and info.value.exit_code == 2
+
+
+def test_manifest_not_utf8_is_a_coded_error(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    path.write_bytes(b'{"assignments": {"\xff": "train"}}')
+    with pytest.raises(EventCorpusError) as info:
+        read_manifest(path)
+    assert info.value.code == "E014"

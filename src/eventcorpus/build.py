@@ -4,7 +4,9 @@ fetch sources -> apply the stand-off annotation passes -> validate -> agree ->
 adjudicate into gold -> split (the manifest is committed in ``corpus/``) -> export ->
 statistics -> train the default model on the gold training split -> evaluate on the test
 split -> publish as a dry run. Every step reads and writes files under ``build/``, so a
-step whose outputs are newer than all its inputs is skipped, as ``make`` would.
+step whose outputs are newer than all its inputs (files, the schema, and the settings
+with the toolkit version) is skipped, as ``make`` would. Edits to the toolkit's code that
+keep its version do not count as changes: use ``--force`` after them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eventcorpus import __version__
 from eventcorpus.corpus import read_records, write_json, write_records
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.records import Record
@@ -49,7 +52,13 @@ class BuildSettings:
         return self.manifest or self.repo_root / "corpus" / "split.json"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"with_m2e2": self.with_m2e2, "strategy": self.strategy, "repo_id": self.repo_id}
+        """What the outputs depend on besides files: a change here redoes every step."""
+        return {
+            "with_m2e2": self.with_m2e2,
+            "strategy": self.strategy,
+            "repo_id": self.repo_id,
+            "toolkit_version": __version__,
+        }
 
 
 @dataclass
@@ -88,7 +97,7 @@ def up_to_date(outputs: Iterable[Path], inputs: Iterable[Path]) -> bool:
     if not output_files or not all(p.exists() for p in output_files):
         return False
     newest_input = max((p.stat().st_mtime for p in _files(inputs)), default=0.0)
-    oldest_output = min(p.stat().st_mtime for p in _files(output_files))
+    oldest_output = min((p.stat().st_mtime for p in _files(output_files)), default=-1.0)
     return oldest_output >= newest_input
 
 
@@ -99,6 +108,7 @@ class _Runner:
         self.report = BuildReport()
         self.dir = settings.build_dir
         self.settings_file = self.dir / "settings.json"
+        self.schema_file = Path(load_schema().path)
 
     def path(self, *parts: str) -> Path:
         return self.dir.joinpath(*parts)
@@ -107,16 +117,19 @@ class _Runner:
         self, name: str, inputs: list[Path], outputs: list[Path], action: Callable[[], dict[str, Any]]
     ) -> StepResult:
         started = time.perf_counter()
-        all_inputs = [*inputs, self.settings_file]
-        if not self.settings.force and up_to_date(outputs, all_inputs):
-            summary_file = self.path("steps", f"{name}.json")
-            summary = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.exists() else {}
+        all_inputs = [*inputs, self.settings_file, self.schema_file]
+        # The step's summary is written only when the step succeeds, so a step that failed
+        # half-way (outputs written, then an error) is never taken as up to date.
+        summary_file = self.path("steps", f"{name}.json")
+        if not self.settings.force and up_to_date([*outputs, summary_file], all_inputs):
+            summary = json.loads(summary_file.read_text(encoding="utf-8"))
             result = StepResult(name, False, 0.0, [str(p) for p in outputs], summary)
             self.log(f"· {name}: up to date")
         else:
             self.log(f"▶ {name}")
+            summary_file.unlink(missing_ok=True)
             summary = action()
-            write_json(self.path("steps", f"{name}.json"), summary)
+            write_json(summary_file, summary)
             result = StepResult(name, True, round(time.perf_counter() - started, 2), [str(p) for p in outputs], summary)
             self.log(f"✔ {name} ({result.seconds:.1f} s)")
         self.report.steps.append(result)

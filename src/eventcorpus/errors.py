@@ -99,7 +99,9 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
         'Each line needs a non-empty "text" string; title, url, published, source, licence, attribution '
         "and language must be strings when present.",
     ),
-    ErrorSpec("E020", "no articles found in the inputs", "Give .txt, .html/.htm or .jsonl files, or folders holding them."),
+    ErrorSpec(
+        "E020", "no articles found in the inputs", "Give .txt, .html/.htm or .jsonl files, or folders holding them."
+    ),
     ErrorSpec(
         "E030", "output path cannot be written", "Give an output path whose folders are folders and writable.", USAGE
     ),
@@ -275,18 +277,35 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
         USAGE,
     ),
     # --- splits (E4xx) ---
-    ErrorSpec("E401", "document appears twice in the split input", "Remove the duplicate record, or merge the two with `eventcorpus ingest`."),
+    ErrorSpec(
+        "E401",
+        "document appears twice in the split input",
+        "Remove the duplicate record, or merge the two with `eventcorpus ingest`.",
+    ),
     ErrorSpec("E402", "date is not ISO 8601", "Write published dates as YYYY-MM-DD or YYYY-MM-DDTHH:MM."),
     ErrorSpec("E403", "documents without a published date cannot be split by time", "Add the dates, or use --by hash."),
-    ErrorSpec("E404", "split list missing", "Give a folder with train.txt, dev.txt and test.txt (one id per line).", USAGE),
+    ErrorSpec(
+        "E404", "split list missing", "Give a folder with train.txt, dev.txt and test.txt (one id per line).", USAGE
+    ),
     ErrorSpec("E405", "id listed in two splits", "Keep each id in exactly one list."),
     ErrorSpec("E406", "not a split manifest", "Give a manifest written by `eventcorpus split`.", USAGE),
     ErrorSpec("E407", "split manifest checksum mismatch", "Re-create the manifest with `eventcorpus split`."),
-    ErrorSpec("E408", "documents not covered by the split lists", "Add their ids to one of the lists, or pass --allow-unassigned to leave them out."),
+    ErrorSpec(
+        "E408",
+        "documents not covered by the split lists",
+        "Add their ids to one of the lists, or pass --allow-unassigned to leave them out.",
+    ),
+    ErrorSpec(
+        "E409", "split proportions out of range", "Give --dev and --test between 0 and 1 with a sum below 1.", USAGE
+    ),
+    ErrorSpec("E410", "nothing to split", "Give a file with at least one document."),
     # --- model, prediction, scoring (E5xx) ---
     ErrorSpec("E500", "nothing to train on", "Give canonical records with gold entities and events (train and dev)."),
     ErrorSpec(
-        "E501", "not a usable model folder", "Give the folder written by `eventcorpus train`, or retrain the model.", USAGE
+        "E501",
+        "not a usable model folder",
+        "Give the folder written by `eventcorpus train`, or retrain the model.",
+        USAGE,
     ),
     ErrorSpec("E502", "model config is invalid", "Fix the config; see models/README.md for its keys.", USAGE),
     ErrorSpec(
@@ -296,7 +315,10 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
         USAGE,
     ),
     ErrorSpec(
-        "E504", "unsupported prediction input", "Give canonical .jsonl records, a .txt file, or a folder of .txt files.", USAGE
+        "E504",
+        "unsupported prediction input",
+        "Give canonical .jsonl records, a .txt file, or a folder of .txt files.",
+        USAGE,
     ),
     # --- publishing (E6xx) ---
     ErrorSpec(
@@ -393,8 +415,12 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
         "stand-off annotation has no document",
         "Fetch the sources (`eventcorpus corpus fetch`) so every annotated document is present.",
     ),
-    ErrorSpec("E750", "no stand-off annotation files", "Compile the authoring files with `eventcorpus corpus compile`."),
-    ErrorSpec("E751", "the gold has validation errors", "Run `eventcorpus validate` on the gold file and fix the passes."),
+    ErrorSpec(
+        "E750", "no stand-off annotation files", "Compile the authoring files with `eventcorpus corpus compile`."
+    ),
+    ErrorSpec(
+        "E751", "the gold has validation errors", "Run `eventcorpus validate` on the gold file and fix the passes."
+    ),
 )
 
 

@@ -203,12 +203,14 @@ def make_split(
     """Assign every record to train, dev or test; see the module docstring for the rules."""
     if not (0 <= dev < 1 and 0 <= test < 1 and dev + test < 1):
         raise EventCorpusError(
-            "E017", f"proportions dev={dev} test={test}", expected="0 <= dev, test and dev + test < 1"
+            "E409", f"proportions dev={dev} test={test}", expected="0 <= dev, test and dev + test < 1"
         )
     if by not in ("hash", "time"):
         raise EventCorpusError("E017", f"--by {by!r}", expected="'hash' or 'time'")
     target = {"train": 1.0 - dev - test, "dev": dev, "test": test}
     units = units_from_records(records)
+    if not units:
+        raise EventCorpusError("E410", "there are no documents to split")
     groups = _group_labels(units)
     settings: dict[str, Any] = {"method": by, "dev": dev, "test": test, "seed": seed, "seed_trials": seed_trials}
     kept: dict[str, str] = {}
@@ -304,7 +306,11 @@ def _from_lists(units: list[Unit], folder: Path) -> tuple[dict[str, str], list[s
             raise EventCorpusError(
                 "E404", f"no list for split {split}", file=str(path), fix=f"Put the ids of {split} in {path}."
             )
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError as exc:
+            raise EventCorpusError("E014", f"byte {exc.start}: {exc.reason}", file=str(path), offset=exc.start) from exc
+        for number, line in enumerate(lines, start=1):
             key = line.strip()
             if not key:
                 continue
@@ -365,6 +371,8 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise EventCorpusError("E004", str(exc), file=str(path)) from exc
+    except UnicodeDecodeError as exc:
+        raise EventCorpusError("E014", f"byte {exc.start}: {exc.reason}", file=str(path), offset=exc.start) from exc
     except json.JSONDecodeError as exc:
         raise EventCorpusError("E005", exc.msg, file=str(path), line=exc.lineno) from exc
     if not isinstance(data, dict) or not isinstance(data.get("assignments"), dict):
