@@ -129,7 +129,7 @@ def fixture_records() -> dict[str, Record]:
         "state": make_record(
             "The State Department said militants seized weapons in Deir ez-Zor.",
             source="US State Department",
-            licence="US-PD",
+            licence="public-domain-us-gov",
             entities=[("State Department", "ORG"), ("militants", "PER"), ("weapons", "WEA"), ("Deir ez-Zor", "GPE")],
             events=[("seized", "Conflict:Seize", [])],
         ),

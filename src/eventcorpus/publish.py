@@ -79,7 +79,6 @@ LICENCE_POLICY: dict[str, LicencePolicy] = {
     "public-domain-us-gov": LicencePolicy(
         OPEN, "other", "US government work, public domain", "us-government-public-domain"
     ),
-    "us-pd": LicencePolicy(OPEN, "other", "US government work, public domain", "us-government-public-domain"),
     "ogl-uk-3.0": LicencePolicy(
         OPEN,
         "other",

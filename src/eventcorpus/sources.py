@@ -315,8 +315,11 @@ def read_re3d_folder(
     return documents
 
 
-def cemo_document(repo_root: str | Path = REPO_ROOT) -> CorpusDocument:
-    """The CEMO report, cleaned by ``eventcorpus.ingest`` (the clean text the offsets point into)."""
+def cemo_document(repo_root: str | Path = REPO_ROOT, source: Source | None = None) -> CorpusDocument:
+    """The CEMO report, cleaned by ``eventcorpus.ingest`` (the clean text the offsets point into).
+
+    Its licence and attribution come from ``source`` (the ``cemo`` entry of sources.yaml).
+    """
     path = Path(repo_root) / CEMO_PATH
     if not path.is_file():
         raise EventCorpusError("E703", "cannot read the CEMO report (no such file)", file=str(path))
@@ -326,8 +329,8 @@ def cemo_document(repo_root: str | Path = REPO_ROOT) -> CorpusDocument:
         source=CEMO_KEY,
         text=ingested.text,
         title=ingested.title or "Military Bases Housing U.S. Forces Attacked in Syria and Iraq",
-        licence="all-rights-reserved",
-        attribution="CEMO Center - Paris, The Reference",
+        licence=source.licence if source else "all-rights-reserved",
+        attribution=source.attribution if source else ingested.attribution,
         meta={"cleaned_by_ingest": True, "published": ingested.published},
     )
 
@@ -346,6 +349,6 @@ def corpus_documents(
             attribution=source.attribution if source else None,
         ):
             out[doc.key] = doc
-    cemo = cemo_document(repo_root)
+    cemo = cemo_document(repo_root, licences.get(CEMO_KEY))
     out[cemo.key] = cemo
     return out
