@@ -140,7 +140,7 @@ def summarise(results: list[dict[str, Any]]) -> list[str]:
     splits = sorted({r["split"] for r in results})
     names = list(dict.fromkeys(r["config"] for r in results))
     print()
-    print(f"M2E2 TextEE splits {','.join(map(str, splits))}, test, micro F1 x 100 (mean over splits)")
+    print(f"M2E2 TextEE splits {','.join(map(str, splits))}, test, micro F1 x 100 (mean over the splits each row ran)")
     print("| model | " + " | ".join(EVENT_METRICS) + " | train s | speed ratio |")
     print("| --- | " + " | ".join("---:" for _ in EVENT_METRICS) + " | ---: | ---: |")
     for label, row in TEXTEE.items():
@@ -154,7 +154,8 @@ def summarise(results: list[dict[str, Any]]) -> list[str]:
         train_s = statistics.mean(r["train_seconds"] for r in mine)
         ratios = [r["speed"]["ratio"] for r in mine if "speed" in r]
         ratio = f"{statistics.mean(ratios):.2f}" if ratios else "n/a"
-        print(_row(f"eventcorpus {name}", means, f" {train_s:.0f} | {ratio} |"))
+        run = ",".join(str(r["split"]) for r in mine)
+        print(_row(f"eventcorpus {name} (splits {run})", means, f" {train_s:.0f} | {ratio} |"))
         for metric, floor in FLOORS.get(name, {}).items():
             value = means[EVENT_METRICS.index(metric)]
             if value < floor:
