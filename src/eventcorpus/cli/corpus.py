@@ -50,7 +50,9 @@ def preannotate_command(
     pass_name: Pass = "pass1",
     no_entities: Annotated[bool, typer.Option("--no-entities", help="An empty skeleton (independent passes).")] = False,
     dest: Dest = DEFAULT_DEST,
-    root: Annotated[Path, typer.Option("--root", help="Authoring folder.")] = AUTHORING_DIR,
+    root: Annotated[
+        Path, typer.Option("--root", help="Authoring folder.", show_default="corpus/annotations/authoring")
+    ] = AUTHORING_DIR,
 ) -> None:
     """Write authoring skeletons with re3d's entities mapped through the schema (never overwrites)."""
     with cli_errors():
@@ -99,7 +101,9 @@ def list_command(dest: Dest = DEFAULT_DEST) -> None:
 def compile_command(
     pass_names: Annotated[list[str] | None, typer.Option("--pass", help="Passes to compile (default: all).")] = None,
     dest: Dest = DEFAULT_DEST,
-    root: Annotated[Path, typer.Option("--root", help="Authoring folder.")] = AUTHORING_DIR,
+    root: Annotated[
+        Path, typer.Option("--root", help="Authoring folder.", show_default="corpus/annotations/authoring")
+    ] = AUTHORING_DIR,
 ) -> None:
     """Resolve authoring/<pass>/*.yaml into the stand-off file corpus/annotations/<pass>.jsonl."""
     with cli_errors():
