@@ -77,20 +77,25 @@ def iter_json_lines(path: str | Path) -> Iterator[tuple[int, Any]]:
         raise EventCorpusError("E004", str(exc), file=file) from exc
     with handle:
         try:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise EventCorpusError(
-                        "E005", f"{exc.msg} at column {exc.colno}", file=file, line=number, expected="one JSON object"
-                    ) from exc
-                yield number, obj
+            yield from parse_json_lines(enumerate(handle, start=1), file)
         except UnicodeDecodeError as exc:
             raise EventCorpusError(
                 "E014", f"byte offset {exc.start}: {exc.reason}", file=file, offset=exc.start
             ) from exc
+
+
+def parse_json_lines(numbered: Iterable[tuple[int, str]], name: str) -> Iterator[tuple[int, Any]]:
+    """(line number, value) for each non-blank numbered line; malformed JSON raises E005 naming ``name``."""
+    for number, line in numbered:
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EventCorpusError(
+                "E005", f"{exc.msg} at column {exc.colno}", file=name, line=number, expected="one JSON object"
+            ) from exc
+        yield number, value
 
 
 def read_records(path: str | Path) -> Iterator[Record]:

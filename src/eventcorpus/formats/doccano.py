@@ -24,7 +24,6 @@ and converted to code points at this edge. A zip holds one ``<user>.jsonl`` per 
 from __future__ import annotations
 
 import io
-import json
 import tempfile
 import zipfile
 from collections import defaultdict, deque
@@ -32,7 +31,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from eventcorpus.corpus import atomic_open, dumps
+from eventcorpus.corpus import atomic_open, dumps, parse_json_lines
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped
 from eventcorpus.formats._shared import default_annotator, numbered_lines
@@ -321,17 +320,8 @@ def doccano_to_record(
     return Record(document, annotations)
 
 
-def _lines(handle: Iterable[str], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    for number, raw in numbered_lines(handle, name):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise EventCorpusError(
-                "E005", f"{exc.msg} at column {exc.colno}", file=name, line=number, expected="one JSON object"
-            ) from exc
-        yield number, obj
+def _lines(handle: Iterable[str], name: str) -> Iterator[tuple[int, Any]]:
+    return parse_json_lines(numbered_lines(handle, name), name)
 
 
 def read(path: Path, *, schema: Schema, options: dict[str, Any]) -> Iterator[Record]:
