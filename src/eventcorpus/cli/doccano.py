@@ -14,7 +14,7 @@ from eventcorpus.doccano.client import DoccanoClient
 from eventcorpus.doccano.sync import OFFSET_MODES, pull, push
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.progress import track
-from eventcorpus.schema import load_schema
+from eventcorpus.schema import Schema, load_schema
 
 USER_ENV = "EVENTCORPUS_DOCCANO_USER"
 PASSWORD_ENV = "EVENTCORPUS_DOCCANO_PASSWORD"
@@ -61,6 +61,13 @@ def connect(url: str, task_timeout: float) -> DoccanoClient:
     return client
 
 
+def _checked_options(offset_mode: str, schema_path: Path | None) -> Schema:
+    """Refuse an unknown offset mode (E017) and load the schema the project's labels come from."""
+    if offset_mode not in OFFSET_MODES:
+        raise EventCorpusError("E017", f"--offset-mode {offset_mode!r}", expected=", ".join(OFFSET_MODES))
+    return load_schema(schema_path)
+
+
 @doccano_app.command("push")
 def push_command(
     docs: Annotated[Path, typer.Argument(help="Canonical documents (JSON Lines).")],
@@ -82,9 +89,7 @@ def push_command(
 ) -> None:
     """Create the project if missing and upload the documents it lacks (idempotent)."""
     with cli_errors():
-        if offset_mode not in OFFSET_MODES:
-            raise EventCorpusError("E017", f"--offset-mode {offset_mode!r}", expected=", ".join(OFFSET_MODES))
-        schema = load_schema(schema_path)
+        schema = _checked_options(offset_mode, schema_path)
         with connect(url, task_timeout) as client:
             result = push(
                 client,
@@ -134,9 +139,7 @@ def pull_command(
 ) -> None:
     """Export the project and write one canonical annotation file per annotator into a new folder."""
     with cli_errors():
-        if offset_mode not in OFFSET_MODES:
-            raise EventCorpusError("E017", f"--offset-mode {offset_mode!r}", expected=", ".join(OFFSET_MODES))
-        schema = load_schema(schema_path)
+        schema = _checked_options(offset_mode, schema_path)
         with connect(url, task_timeout) as client:
             result = pull(client, project=project, out_dir=out_dir, offset_mode=offset_mode, schema=schema)
     out.print(f"pulled {result.project!r} into {result.folder} (offsets counted in {result.offset_mode})")
