@@ -31,10 +31,9 @@ from typing import Any
 
 import numpy as np
 
-from eventcorpus.corpus import iter_json_lines
 from eventcorpus.errors import EventCorpusError
-from eventcorpus.records import UNANNOTATED, AnnotationSet, Document, Record
-from eventcorpus.scoring import METRICS, SPAN_POSITIONS, Tuple, all_tuples
+from eventcorpus.records import UNANNOTATED, AnnotationSet, Document
+from eventcorpus.scoring import METRICS, SPAN_POSITIONS, Tuple, all_tuples, records_with_one_text
 from eventcorpus.tokens import Token, tokenize
 
 MODES = ("exact", "overlap")
@@ -83,20 +82,11 @@ def read_annotator_sets(directory: str | Path) -> AnnotatorSets:
     documents: dict[str, Document] = {}
     sets: dict[str, dict[str, AnnotationSet]] = {}
     seen_at: dict[tuple[str, str], str] = {}
+    texts: dict[str, str] = {}
     for path in files:
-        for number, obj in iter_json_lines(path):
-            record = Record.from_dict(obj, file=str(path), line=number)
+        for number, record in records_with_one_text(path, texts):
             where = f"{path}:{number}"
-            known = documents.setdefault(record.id, record.document)
-            if known.text != record.document.text:
-                raise EventCorpusError(
-                    "E304",
-                    f"document {record.id} has a different text here than in an earlier record",
-                    file=str(path),
-                    line=number,
-                    doc_id=record.id,
-                    expected="the same text in every annotator's record",
-                )
+            documents.setdefault(record.id, record.document)
             annotator = record.annotations.annotator
             if annotator == UNANNOTATED:
                 continue

@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from eventcorpus.corpus import iter_json_lines
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.records import AnnotationSet, Record
 
@@ -529,29 +530,29 @@ class Evaluation:
         return out
 
 
-def read_for_scoring(path: str | Path, texts: dict[str, str], *, what: str) -> list[AnnotationSet]:
-    """Annotation sets of a canonical file; every document's text must equal ``texts`` (filled as read).
+def records_with_one_text(path: str | Path, texts: dict[str, str]) -> Iterator[tuple[int, Record]]:
+    """(line, record) of a canonical file, checking each document's text against ``texts`` (filled as read).
 
     Records of one document id whose texts differ (the id ignores whitespace, offsets do
-    not) raise E304.
+    not) raise E304: offsets are only comparable over the same text.
     """
-    from eventcorpus.corpus import iter_json_lines  # local: corpus imports records only
-
-    out: list[AnnotationSet] = []
     for number, obj in iter_json_lines(path):
         record = Record.from_dict(obj, file=str(path), line=number)
-        known = texts.setdefault(record.id, record.document.text)
-        if known != record.document.text:
+        if texts.setdefault(record.id, record.document.text) != record.document.text:
             raise EventCorpusError(
                 "E304",
-                f"the {what} text of document {record.id} differs from the text read before",
+                f"document {record.id} has a different text here than in a record read before",
                 file=str(path),
                 line=number,
                 doc_id=record.id,
-                expected="the same text (offsets point into it)",
+                expected="the same text in every record of a document (offsets point into it)",
             )
-        out.append(record.annotations)
-    return out
+        yield number, record
+
+
+def read_for_scoring(path: str | Path, texts: dict[str, str]) -> list[AnnotationSet]:
+    """Annotation sets of a canonical file; every document's text must equal ``texts`` (E304)."""
+    return [record.annotations for _, record in records_with_one_text(path, texts)]
 
 
 def evaluate_files(
@@ -565,12 +566,12 @@ def evaluate_files(
 ) -> Evaluation:
     """Score a prediction file against a gold file (canonical JSON Lines), optionally compare a second."""
     texts: dict[str, str] = {}
-    gold = read_for_scoring(gold_path, texts, what="gold")
-    pred = read_for_scoring(pred_path, texts, what="predicted")
+    gold = read_for_scoring(gold_path, texts)
+    pred = read_for_scoring(pred_path, texts)
     result = score(gold, pred, n_bootstrap=n_bootstrap, seed=seed)
     errors = error_listing(gold, pred, texts, metrics=error_metrics)
     comparison = None
     if compare_path is not None:
-        other = read_for_scoring(compare_path, texts, what="compared")
+        other = read_for_scoring(compare_path, texts)
         comparison = compare(gold, pred, other, n_bootstrap=max(n_bootstrap, 1000), seed=seed)
     return Evaluation(result, errors, comparison)
