@@ -288,34 +288,12 @@ def test_cli_preannotate_and_compile_on_the_fetched_corpus(tmp_path: Path, share
     dest = tmp_path / "sources"
     assert runner.invoke(app, ["corpus", "fetch", "--mirror", str(shared_datasets), "--dest", str(dest)]).exit_code == 0
     root = tmp_path / "authoring"
-    result = runner.invoke(
-        app,
-        [
-            "corpus",
-            "preannotate",
-            "--folder",
-            "Australian Department of Foreign Affairs",
-            "--dest",
-            str(dest),
-            "--root",
-            str(root),
-        ],
-    )
+    args = ["corpus", "preannotate", "--folder", "Australian Department of Foreign Affairs"]
+    args += ["--dest", str(dest), "--root", str(root)]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert len(list((root / "pass1").glob("re3d-australian-department-of-foreign-affairs-*.yaml"))) == 4
-    again = runner.invoke(
-        app,
-        [
-            "corpus",
-            "preannotate",
-            "--folder",
-            "Australian Department of Foreign Affairs",
-            "--dest",
-            str(dest),
-            "--root",
-            str(root),
-        ],
-    )
+    again = runner.invoke(app, args)
     assert again.exit_code == 0 and "4 existing files left alone" in again.output
     result = runner.invoke(app, ["corpus", "compile", "--pass", "pass1", "--dest", str(dest), "--root", str(root)])
     assert result.exit_code == 0, result.output
