@@ -13,6 +13,8 @@ from eventcorpus.cli import app
 from eventcorpus.corpus import read_records, write_records
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.extract import load_config, load_model, predict_file, train_model
+from eventcorpus.extract.data import Mention, Parsed
+from eventcorpus.extract.features import pair_features, trigger_features
 from eventcorpus.records import AnnotationSet, Argument, Document, Entity, Event, Record, Trigger, document_id
 from eventcorpus.scoring import score
 
@@ -208,3 +210,41 @@ def test_predict_with_two_processes_matches_one(data: dict[str, Path], trained: 
     predict_file(trained, data["dev"], one, batch_size=8)
     predict_file(trained, data["dev"], two, batch_size=8, n_process=2)
     assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
+
+
+def _parsed(words: list[str], sentence: list[int]) -> Parsed:
+    starts, at = [], 0
+    for word in words:
+        starts.append(at)
+        at += len(word) + 1
+    return Parsed(
+        "d", " ".join(words), words, starts, [s + len(w) for s, w in zip(starts, words, strict=True)], sentence
+    )
+
+
+def test_trigger_features_see_neighbour_lemmas_and_context_within_the_sentence() -> None:
+    words = ["Troops", "attacked", "bases", ".", "Rebels", "fled", "the", "burning", "northern", "town"]
+    parsed = _parsed(words, [0, 0, 0, 0, 1, 1, 1, 1, 1, 1])
+    feats = trigger_features(parsed, 1, [""] * len(words), 2)
+    assert {"stem[-1]=troop", "stem[1]=bas", "suf4=cked", "pre3=att"} <= set(feats)
+    assert not any(k.startswith("ctx=") for k in feats)  # the sentence holds nothing beyond the window
+    first_of_second_sentence = trigger_features(parsed, 4, [""] * len(words), 2)
+    assert not any(k.startswith("stem[-1]=") for k in first_of_second_sentence)
+    assert first_of_second_sentence["ctx=burn"] == 0.5  # 3 tokens away: outside the window, inside the bag
+    assert "ctx=north" not in first_of_second_sentence and "ctx=northern" in first_of_second_sentence
+
+
+def test_pair_features_link_words_and_competing_triggers() -> None:
+    words = ["Police", "arrested", "men", "who", "bombed", "a", "market", "in", "Mosul"]
+    parsed = _parsed(words, [0] * len(words))
+    mosul = Mention(8, 9, "GPE")
+    entities = [Mention(0, 1, "ORG"), Mention(2, 3, "PER"), mosul]
+    far = pair_features(parsed, 1, "Justice:Arrest-Jail", mosul, entities, triggers=[1, 4])
+    assert {"tprev=arrest|in|R", "gap0=men|Justice:Arrest-Jail|GPE|R", "gapN=in|Justice:Arrest-Jail|GPE|R"} <= set(far)
+    assert {"trigger_between", "closer_trigger", "closer_trigger|Justice:Arrest-Jail|GPE"} <= set(far)
+    near = pair_features(parsed, 4, "Conflict:Attack", mosul, entities, triggers=[1, 4])
+    assert "trigger_between" not in near and "closer_trigger" not in near
+    alone = pair_features(parsed, 1, "Justice:Arrest-Jail", mosul, entities)
+    assert "trigger_between" not in alone
+    adjacent = pair_features(parsed, 1, "Justice:Arrest-Jail", entities[0], entities, triggers=[1, 4])
+    assert "adjacent|Justice:Arrest-Jail|ORG|L" in adjacent and "closer_trigger" not in adjacent

@@ -255,11 +255,12 @@ class ArgumentClassifier:
         dense: list[np.ndarray] = []
         for k, p in enumerate(parsed):
             events = [(e.token, e.type) for e in p.events]
+            tokens = sorted({e.token for e in p.events})
             for event_index, entity_index, _ in candidate_pairs(p, events, schema):
                 event = p.events[event_index]
                 entity = p.entities[entity_index]
                 roles = [r for r, j in event.arguments if j == entity_index]
-                rows.append(pair_features(p, event.token, event.type, entity, p.entities))
+                rows.append(pair_features(p, event.token, event.type, entity, p.entities, tokens))
                 labels.append(roles[0] if roles else NONE)
                 if vectors is not None:
                     dense.append(self._dense(vectors[k], p, event.token, entity))  # type: ignore[arg-type]
@@ -278,8 +279,10 @@ class ArgumentClassifier:
         pairs = candidate_pairs(parsed, events, schema)
         if not pairs:
             return []
+        tokens = sorted({token for token, _ in events})
         rows = [
-            pair_features(parsed, events[k][0], events[k][1], parsed.entities[j], parsed.entities) for k, j, _ in pairs
+            pair_features(parsed, events[k][0], events[k][1], parsed.entities[j], parsed.entities, tokens)
+            for k, j, _ in pairs
         ]
         dense = None
         if vectors is not None:

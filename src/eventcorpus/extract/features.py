@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from eventcorpus.extract.data import Mention, Parsed
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "s", "ly", "ment", "ments")
 _DIGIT = re.compile(r"\d")
+_CONTEXT = 6  # tokens either side that the trigger's context bag covers
 
 
 def stem(word: str) -> str:
@@ -67,7 +69,8 @@ def word_features(parsed: Parsed, i: int, window: int) -> dict[str, float]:
 
 
 def trigger_features(parsed: Parsed, i: int, tags: list[str], window: int) -> dict[str, float]:
-    """Token ``i`` as a possible trigger: its words, neighbours and the entity types around it."""
+    """Token ``i`` as a possible trigger: its words, neighbours (and their crude lemmas), affixes,
+    the entity types around it, and a bag of the words further out in its sentence."""
     feats = word_features(parsed, i, window)
     if tags[i]:
         feats[f"in_ent={tags[i]}"] = 1.0
@@ -82,6 +85,16 @@ def trigger_features(parsed: Parsed, i: int, tags: list[str], window: int) -> di
         feats[f"ent{side}={tags[j]}|w={low}"] = 1.0
         if abs(offset) == 1:
             feats[f"ent[{offset}]={tags[j]}"] = 1.0
+    for offset in (-1, 1):
+        j = i + offset
+        if 0 <= j < len(parsed) and parsed.sentence[j] == sent:
+            feats[f"stem[{offset}]={stem(parsed.words[j])}"] = 1.0
+    feats[f"suf4={low[-4:]}"] = 1.0
+    feats[f"pre3={low[:3]}"] = 1.0
+    # a weaker bag of the wider context: the words that say what kind of event this is
+    for j in range(max(0, i - _CONTEXT), min(len(parsed), i + _CONTEXT + 1)):
+        if abs(j - i) > window and parsed.sentence[j] == sent:
+            feats[f"ctx={stem(parsed.words[j])}"] = 0.5
     if _DIGIT.search(parsed.words[i]):
         feats["has_digit"] = 1.0
     return feats
@@ -91,10 +104,25 @@ def _bucket(distance: int) -> str:
     return str(distance) if distance < 4 else "4-6" if distance < 7 else "7-12" if distance < 13 else "13+"
 
 
+def _distance(entity: Mention, token: int) -> int:
+    if entity.start <= token < entity.end:
+        return 0
+    return min(abs(entity.start - token), abs(entity.end - 1 - token))
+
+
 def pair_features(
-    parsed: Parsed, trigger: int, event_type: str, entity: Mention, entities: list[Mention]
+    parsed: Parsed,
+    trigger: int,
+    event_type: str,
+    entity: Mention,
+    entities: list[Mention],
+    triggers: Sequence[int] = (),
 ) -> dict[str, float]:
-    """A (trigger, entity) pair as a possible argument: types, distance, words between, cues."""
+    """A (trigger, entity) pair as a possible argument: types, distance, words between, cues.
+
+    ``triggers`` are all trigger tokens of the document: another trigger between the two, or
+    closer to the entity, usually takes the entity as its own argument.
+    """
     words = parsed.words
     label = entity.label
     before = entity.end <= trigger
@@ -144,4 +172,21 @@ def pair_features(
         feats[f"nearest_of_type|{event_type}|{label}"] = 1.0
     if gap and gap[-1].lower() in {",", "and", "said", "says"}:
         feats[f"gap_ends={gap[-1].lower()}"] = 1.0
+    # the function words that link trigger and entity ("attack on", "killed in", "by")
+    feats[f"tprev={trig}|{prev}|{side}"] = 1.0
+    if gap:
+        feats[f"gap0={gap[0].lower()}|{event_type}|{label}|{side}"] = 1.0
+        feats[f"gapN={gap[-1].lower()}|{event_type}|{label}|{side}"] = 1.0
+    else:
+        feats[f"adjacent|{event_type}|{label}|{side}"] = 1.0
+    sent = parsed.sentence[trigger]
+    others = [t for t in triggers if t != trigger and parsed.sentence[t] == sent]
+    near = entity.start if entity.start > trigger else entity.end - 1
+    low_end, high_end = sorted((trigger, near))
+    if any(low_end < t < high_end for t in others):
+        feats["trigger_between"] = 1.0
+        feats[f"trigger_between|{event_type}"] = 1.0
+    if any(_distance(entity, t) < _distance(entity, trigger) for t in others):
+        feats["closer_trigger"] = 1.0
+        feats[f"closer_trigger|{event_type}|{label}"] = 1.0
     return feats
