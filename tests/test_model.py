@@ -184,6 +184,10 @@ def test_bad_model_folder_is_a_coded_error(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "E501" in result.output
 
 
+def test_built_in_default_config_is_models_default_yaml() -> None:
+    assert load_config(None) == load_config(Path(__file__).parents[1] / "models" / "default.yaml")
+
+
 def test_bad_config_is_a_coded_error(tmp_path: Path) -> None:
     config = tmp_path / "bad.yaml"
     config.write_text("triggers: {kind: token_lr, colour: red}\n", encoding="utf-8")
@@ -202,6 +206,26 @@ def test_entities_from_reuses_the_saved_recogniser(data: dict[str, Path], traine
     reused, original = load_model(tmp_path / "reuse"), load_model(trained)
     docs = [r.document for r in read_records(data["dev"])]
     assert [a.entities for a in reused.annotate(docs)] == [a.entities for a in original.annotate(docs)]
+
+
+@pytest.mark.slow
+def test_ner_refit_on_dev_trains_on_both_and_guards_reuse(data: dict[str, Path], trained: Path, tmp_path: Path) -> None:
+    config = load_config(data["config"])
+    config.name, config.entities.refit_on_dev = "tiny-ner-refit", True
+    model = train_model(data["train"], data["dev"], config)
+    early = json.loads((trained / "meta.json").read_text(encoding="utf-8"))["entities"]
+    refit = model.meta["entities"]["refit_on_dev"]
+    assert refit == {"epochs": early["best_epoch"], "documents": 110}
+    assert "entities_refit" in model.meta["timings_s"]
+    both = [*read_records(data["train"]), *read_records(data["dev"])]
+    scores = score([r.annotations for r in both], model.annotate([r.document for r in both]), n_bootstrap=0)
+    assert scores.f1("entities") > 0.6 and scores.f1("TC") > 0.8
+    model.save(tmp_path / "refit")
+    assert "retrained on train + dev" in (tmp_path / "refit" / "README.md").read_text(encoding="utf-8")
+    # its ner has seen this dev file: reusing it to calibrate on the same dev file is refused
+    with pytest.raises(EventCorpusError) as caught:
+        train_model(data["train"], data["dev"], load_config(data["config"]), entities_from=tmp_path / "refit")
+    assert caught.value.code == "E502" and "refitted on this same dev file" in caught.value.detail
 
 
 @pytest.mark.slow

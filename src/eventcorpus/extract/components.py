@@ -86,19 +86,32 @@ def train_spacy_ner(
     config: EntityConfig,
     seed: int,
     log: Callable[[str], None] = lambda _: None,
+    epochs: int | None = None,
 ) -> tuple[Language, dict[str, Any]]:
-    """Train spaCy's ``ner`` from scratch (no pretrained weights), keeping the best epoch on dev."""
+    """Train spaCy's ``ner`` from scratch (no pretrained weights), keeping the best epoch on dev.
+
+    With ``epochs`` set, train exactly that many epochs and keep the last (``dev`` is not used):
+    the refit on train + dev for the epoch count that early stopping chose.
+    """
     fix_random_seed(seed)
     nlp = blank_nlp()
     nlp.add_pipe("ner")
     train_examples, dropped = _ner_examples(nlp, train)
-    dev_examples, _ = _ner_examples(nlp, dev)
     optimizer = nlp.initialize(lambda: train_examples)
     rng = random.Random(seed)
+    if epochs is not None:
+        for epoch in range(1, epochs + 1):
+            rng.shuffle(train_examples)
+            losses: dict[str, float] = {}
+            for batch in minibatch(train_examples, size=config.batch_size):
+                nlp.update(batch, drop=config.dropout, sgd=optimizer, losses=losses)
+            log(f"ner refit epoch {epoch}/{epochs}: loss {losses.get('ner', 0.0):.1f}")
+        return nlp, {"epochs": epochs, "dropped_gold_spans": dropped}
+    dev_examples, _ = _ner_examples(nlp, dev)
     best_f, best_bytes, best_epoch, stale = -1.0, nlp.to_bytes(), 0, 0
     for epoch in range(1, config.max_epochs + 1):
         rng.shuffle(train_examples)
-        losses: dict[str, float] = {}
+        losses = {}
         for batch in minibatch(train_examples, size=config.batch_size):
             nlp.update(batch, drop=config.dropout, sgd=optimizer, losses=losses)
         score = float(nlp.evaluate(dev_examples)["ents_f"] or 0.0) if dev_examples else 0.0

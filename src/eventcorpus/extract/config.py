@@ -19,6 +19,7 @@ class EntityConfig:
     patience: int = 3
     dropout: float = 0.2
     batch_size: int = 64
+    refit_on_dev: bool = False  # after calibration, retrain ner on train + dev for the early-stopped epoch count
 
 
 @dataclass

@@ -262,6 +262,16 @@ def train_model(
         source = load_model(entities_from, schema)
         if source.entity_tagger is not None:
             raise EventCorpusError("E502", "entities_from must be a model with a spaCy ner", file=str(entities_from))
+        if source.meta.get("entities", {}).get("refit_on_dev") and (
+            source.meta.get("data", {}).get("dev", {}).get("sha256") == file_sha256(dev_path)
+        ):
+            raise EventCorpusError(
+                "E502",
+                "the entities_from model's ner was refitted on this same dev file, so calibrating on it would "
+                "see entities the recogniser was trained on",
+                file=str(entities_from),
+                expected="a model trained with entities.refit_on_dev false, or another dev file",
+            )
         nlp, ner_info = source.nlp, {**source.meta.get("entities", {}), "from_model": str(entities_from)}
     elif config.entities.kind == "spacy_ner":
         nlp, ner_info = train_spacy_ner(train, dev, config.entities, config.seed, log)
@@ -316,6 +326,13 @@ def train_model(
         arguments.fit(both, schema, both_vectors)
         timings["refit"] = time.perf_counter() - mark
         log(f"refitted triggers and arguments on train + dev in {timings['refit']:.1f}s")
+    if config.entities.refit_on_dev and config.entities.kind == "spacy_ner" and entities_from is None:
+        mark = time.perf_counter()
+        epochs = int(ner_info["best_epoch"])
+        model.nlp, _ = train_spacy_ner(train + dev, [], config.entities, config.seed, log, epochs=epochs)
+        timings["entities_refit"] = time.perf_counter() - mark
+        ner_info["refit_on_dev"] = {"epochs": epochs, "documents": len(train) + len(dev)}
+        log(f"refitted ner on train + dev ({epochs} epochs) in {timings['entities_refit']:.1f}s")
     timings["total"] = time.perf_counter() - started
     model.meta = {
         "name": config.name,
@@ -442,6 +459,11 @@ def model_card(meta: dict[str, Any]) -> str:
         "Measured before the final refit: the thresholds were calibrated on this same dev split, so these "
         "figures are optimistic"
         + ("; the triggers and arguments were then refitted on train + dev" if meta.get("refit_on_dev") else "")
+        + (
+            "; the entity recogniser was then retrained on train + dev for the epoch count chosen on dev"
+            if meta.get("entities", {}).get("refit_on_dev")
+            else ""
+        )
         + ". Score a held-out test split with `eventcorpus evaluate` for an unbiased figure.",
         "",
         "| metric | P | R | F1 | 95% CI of F1 |",
