@@ -84,18 +84,21 @@ def iter_json_lines(path: str | Path) -> Iterator[tuple[int, Any]]:
             ) from exc
 
 
+def decode_json_line(line: str, name: str, number: int, expected: str = "one JSON object") -> Any:
+    """One line's JSON value; malformed JSON raises E005 naming the file, line and column."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise EventCorpusError(
+            "E005", f"{exc.msg} at column {exc.colno}", file=name, line=number, expected=expected
+        ) from exc
+
+
 def parse_json_lines(numbered: Iterable[tuple[int, str]], name: str) -> Iterator[tuple[int, Any]]:
     """(line number, value) for each non-blank numbered line; malformed JSON raises E005 naming ``name``."""
     for number, line in numbered:
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EventCorpusError(
-                "E005", f"{exc.msg} at column {exc.colno}", file=name, line=number, expected="one JSON object"
-            ) from exc
-        yield number, value
+        if line.strip():
+            yield number, decode_json_line(line, name, number)
 
 
 def read_records(path: str | Path) -> Iterator[Record]:

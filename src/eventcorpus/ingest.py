@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import calendar
 import hashlib
-import json
 import re
 import unicodedata
 import zlib
@@ -48,6 +47,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from eventcorpus.corpus import decode_json_line
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.progress import track
 from eventcorpus.records import Document, document_id, normalise_text
@@ -660,12 +660,7 @@ def read_jsonl(path: Path, patterns: Patterns, defaults: Defaults) -> Iterator[D
 
 
 def _jsonl_document(line: str, file: str, number: int, sha256: str, patterns: Patterns, defaults: Defaults) -> Document:
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise EventCorpusError(
-            "E005", f"{exc.msg} at column {exc.colno}", file=file, line=number, expected="one JSON object per line"
-        ) from exc
+    data = decode_json_line(line, file, number, expected="one JSON object per line")
     if not isinstance(data, dict):
         raise EventCorpusError("E019", f"the line holds a JSON {type(data).__name__}", file=file, line=number)
     data = {_JSONL_ALIASES.get(k, k): v for k, v in data.items()}
