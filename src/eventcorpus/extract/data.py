@@ -8,6 +8,7 @@ every component works on token indices and only the edges speak in character off
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -63,6 +64,20 @@ class Parsed:
 
     def char_span(self, start: int, end: int) -> tuple[int, int]:
         return self.starts[start], self.ends[end - 1]
+
+
+Unit = tuple[int, list[int]]  # (document index, token indices of one sentence)
+
+
+def sentence_units(parsed: Sequence[Parsed]) -> list[Unit]:
+    """The non-whitespace tokens of every document, grouped by sentence."""
+    units: list[Unit] = []
+    for k, p in enumerate(parsed):
+        by_sentence: dict[int, list[int]] = {}
+        for i, s in enumerate(p.sentence):
+            by_sentence.setdefault(s, []).append(i)
+        units.extend((k, idx) for idx in by_sentence.values())
+    return units
 
 
 def parse_doc(doc: Doc, doc_id: str) -> Parsed:

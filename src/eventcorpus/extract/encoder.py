@@ -1,6 +1,6 @@
 """Optional pretrained transformer token vectors as features (the accuracy config).
 
-Needs the ``model`` extra (torch + transformers). Weights come from a local folder, a Hugging
+Needs the ``accuracy`` extra (torch + transformers). Weights come from a local folder, a Hugging
 Face name already in the local cache, or a Python package that ships them; loading never
 touches the network (``local_files_only``).
 """
@@ -16,7 +16,7 @@ import numpy as np
 
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.extract.config import EncoderConfig
-from eventcorpus.extract.data import Parsed
+from eventcorpus.extract.data import Parsed, sentence_units
 
 
 def resolve_model_path(config: EncoderConfig) -> str:
@@ -34,43 +34,43 @@ def resolve_model_path(config: EncoderConfig) -> str:
     return config.model
 
 
+def load_pretrained(config: EncoderConfig) -> tuple[Any, Any, Any]:
+    """(torch, tokenizer, model) for the configured weights, loaded offline onto ``config.device``."""
+    try:
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+    except ImportError as exc:
+        raise EventCorpusError(
+            "E503",
+            "the accuracy config needs torch and transformers (the optional 'accuracy' extra)",
+            fix="pip install 'eventcorpus[accuracy]' (CPU: pip install torch==2.13.0 transformers)",
+        ) from exc
+    path = resolve_model_path(config)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        model = AutoModel.from_pretrained(path, local_files_only=True).to(config.device)
+    except OSError as exc:
+        where = "folder" if Path(path).is_dir() else "Hugging Face cache"
+        raise EventCorpusError(
+            "E503",
+            f"encoder {path!r} not found in the local {where}: {exc}",
+            fix="give a local folder or a cached model name",
+        ) from exc
+    return torch, tokenizer, model
+
+
 class TokenEncoder:
     """Mean of the last layer's word pieces for each token, sentence by sentence."""
 
     def __init__(self, config: EncoderConfig) -> None:
-        try:
-            import torch
-            from transformers import AutoModel, AutoTokenizer
-        except ImportError as exc:
-            raise EventCorpusError(
-                "E503",
-                "the accuracy config needs torch and transformers (the optional 'model' extra)",
-                fix="pip install 'eventcorpus[model]' (CPU: pip install torch==2.13.0 transformers)",
-            ) from exc
-        self.torch = torch
         self.config = config
-        path = resolve_model_path(config)
-        local = Path(path).is_dir()
-        try:
-            self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-            self.model = AutoModel.from_pretrained(path, local_files_only=True).to(config.device).eval()
-        except OSError as exc:
-            where = "folder" if local else "Hugging Face cache"
-            raise EventCorpusError(
-                "E503",
-                f"encoder {path!r} not found in the local {where}: {exc}",
-                fix="give a local folder or a cached model name",
-            ) from exc
+        self.torch, self.tokenizer, self.model = load_pretrained(config)
+        self.model.eval()
         self.dim = int(self.model.config.hidden_size)
 
     def encode(self, parsed: Sequence[Parsed]) -> list[np.ndarray]:
         """One (tokens x dim) float32 array per Parsed; tokens cut off by max_length get zeros."""
-        units: list[tuple[int, list[int]]] = []
-        for k, p in enumerate(parsed):
-            by_sentence: dict[int, list[int]] = {}
-            for i, s in enumerate(p.sentence):
-                by_sentence.setdefault(s, []).append(i)
-            units.extend((k, idx) for idx in by_sentence.values())
+        units = sentence_units(parsed)
         out = [np.zeros((len(p), self.dim), dtype=np.float32) for p in parsed]
         size = self.config.batch_size
         torch = self.torch
