@@ -6,6 +6,7 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -308,3 +309,18 @@ def test_encoder_finetune_needs_an_encoder(data: dict[str, Path]) -> None:
         train_model(data["train"], data["dev"], config)
     assert caught.value.code == "E502"
     assert "encoder.package" in str(caught.value)
+
+
+def test_best_token_f1_picks_the_threshold_by_hand() -> None:
+    from eventcorpus.extract.finetune import best_token_f1
+
+    classes = ["O", "Attack", "Die"]
+    probs = [
+        np.array([[0.9, 0.1, 0.0], [0.2, 0.7, 0.1], [0.5, 0.1, 0.4]]),  # token 1 Attack; token 2 Die at 0.4
+        np.array([[0.6, 0.3, 0.1]]),  # Attack at 0.3, not gold
+    ]
+    gold = {(0, 1, "Attack"), (0, 2, "Die")}
+    # t = 0.5: {(0,1,Attack)} -> P 1, R 1/2, F1 2/3; t = 0.4: both gold, nothing else -> F1 1; t = 0.3: one false positive
+    assert best_token_f1(probs, classes, gold, [0.5, 0.4, 0.3]) == (1.0, 0.4)
+    assert best_token_f1(probs, classes, gold, [0.5, 0.3]) == pytest.approx((2 * 2 / (3 + 2), 0.3))
+    assert best_token_f1(probs, classes, set(), [0.95]) == (0.0, 0.95)
