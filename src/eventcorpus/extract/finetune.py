@@ -172,9 +172,10 @@ class FineTunedTriggers:
             for batch in batches:
                 inputs, first = self._batch(parsed, batch)
                 gold = torch.full(first.shape, -100, dtype=torch.long)
+                kept = (first >= 0).cpu()  # read element by element on the CPU, whatever the device
                 for row, (k, idx) in enumerate(batch):
                     for w, i in enumerate(idx):
-                        if first[row, w] >= 0:
+                        if kept[row, w]:
                             gold[row, w] = targets.get((k, i), 0)
                 logits = self._logits(inputs, first)
                 loss = torch.nn.functional.cross_entropy(
