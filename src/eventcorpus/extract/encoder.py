@@ -16,7 +16,7 @@ import numpy as np
 
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.extract.config import EncoderConfig
-from eventcorpus.extract.data import Parsed, sentence_units
+from eventcorpus.extract.data import Parsed, Unit, sentence_units
 
 
 def resolve_model_path(config: EncoderConfig) -> str:
@@ -59,6 +59,14 @@ def load_pretrained(config: EncoderConfig) -> tuple[Any, Any, Any]:
     return torch, tokenizer, model
 
 
+def tokenize_units(tokenizer: Any, parsed: Sequence[Parsed], units: Sequence[Unit], max_length: int) -> Any:
+    """Word pieces of sentence units (already split into the shared tokens), padded into one batch."""
+    words = [[parsed[k].words[i] for i in idx] for k, idx in units]
+    return tokenizer(
+        words, is_split_into_words=True, truncation=True, max_length=max_length, padding=True, return_tensors="pt"
+    )
+
+
 class TokenEncoder:
     """Mean of the last layer's word pieces for each token, sentence by sentence."""
 
@@ -76,15 +84,7 @@ class TokenEncoder:
         torch = self.torch
         for b in range(0, len(units), size):
             batch = units[b : b + size]
-            words = [[parsed[k].words[i] for i in idx] for k, idx in batch]
-            enc = self.tokenizer(
-                words,
-                is_split_into_words=True,
-                truncation=True,
-                max_length=self.config.max_length,
-                padding=True,
-                return_tensors="pt",
-            )
+            enc = tokenize_units(self.tokenizer, parsed, batch, self.config.max_length)
             with torch.inference_mode():
                 states = self.model(**{k: v.to(self.config.device) for k, v in enc.items()}, output_hidden_states=True)
                 hidden = torch.stack([states.hidden_states[i] for i in self.config.layers]).mean(dim=0)

@@ -19,6 +19,7 @@ import numpy as np
 from eventcorpus.extract.components import TriggerClassifier
 from eventcorpus.extract.config import EncoderConfig, TriggerConfig
 from eventcorpus.extract.data import Parsed, Unit, sentence_units
+from eventcorpus.extract.encoder import load_pretrained, tokenize_units
 
 NONE = "O"
 
@@ -63,11 +64,9 @@ class FineTunedTriggers:
         self._head: Any = None
         self._tokenizer: Any = None
 
-    # --- torch parts, built lazily so that the module imports without torch ---
+    # --- torch parts, built lazily (load_pretrained imports torch) so that the module imports without it ---
 
     def _build(self, state: dict[str, Any] | None = None) -> None:
-        from eventcorpus.extract.encoder import load_pretrained
-
         torch, tokenizer, encoder = load_pretrained(self.encoder_config)
         self._torch = torch
         self._tokenizer = tokenizer
@@ -98,15 +97,7 @@ class FineTunedTriggers:
     def _batch(self, parsed: Sequence[Parsed], units: Sequence[Unit]) -> tuple[Any, Any]:
         """Encoder inputs and, per unit and token, the position of its first word piece (-1: cut off)."""
         torch = self._torch
-        words = [[parsed[k].words[i] for i in idx] for k, idx in units]
-        enc = self._tokenizer(
-            words,
-            is_split_into_words=True,
-            truncation=True,
-            max_length=self.encoder_config.max_length,
-            padding=True,
-            return_tensors="pt",
-        )
+        enc = tokenize_units(self._tokenizer, parsed, units, self.encoder_config.max_length)
         first = torch.full((len(units), max(len(idx) for _, idx in units)), -1, dtype=torch.long)
         for row in range(len(units)):
             for piece, word in enumerate(enc.word_ids(row)):
