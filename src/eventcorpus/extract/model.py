@@ -41,7 +41,7 @@ from eventcorpus.extract.components import (
 )
 from eventcorpus.extract.config import ModelConfig, config_from_dict, file_sha256
 from eventcorpus.extract.data import Parsed, add_gold, parse_doc
-from eventcorpus.extract.finetune import FineTunedTriggers
+from eventcorpus.extract.finetune import FineTunedTriggers, check_settings
 from eventcorpus.records import AnnotationSet, Argument, Document, Entity, Event, Record, Trigger
 from eventcorpus.schema import Schema, load_schema
 from eventcorpus.scoring import score
@@ -270,6 +270,7 @@ def train_model(
     if config.triggers.kind in ("token_lr", "bow_lr"):
         triggers = TriggerClassifier(config.triggers, config.seed)
     elif config.triggers.kind == "encoder_finetune" and config.uses_encoder:
+        check_settings(config.triggers, str(config_path) if config_path else None)
         triggers = FineTunedTriggers(config.triggers, config.encoder, config.seed)
     else:
         raise EventCorpusError(
