@@ -19,6 +19,10 @@ from eventcorpus.errors import EventCorpusError
 
 _SPACE = re.compile(r"\s+")
 UNANNOTATED = "unannotated"  # the annotator name of a record that carries no annotation pass
+# The label of an argument filler that is not an entity mention (RAMS, MAVEN-Arg, CASIE
+# argue over free spans): it is held as an Entity so that Argument keeps pointing at an
+# entity id, but it is never scored, counted or trained as an entity.
+ARGUMENT_SPAN_LABEL = "ARG"
 
 
 def normalise_text(text: str) -> str:
