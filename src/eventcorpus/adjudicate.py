@@ -10,13 +10,15 @@ An annotator supports a candidate when their set holds it. Strategies:
   gave one argument span different entity labels, the argument points at the gold entity
   whose label most of its supporters used (ties: label name order).
 - ``prefer:NAME``: NAME's version of each document NAME labelled, the majority elsewhere.
+- ``decisions`` (with a decisions file): what every annotator agreed on, plus what a
+  recorded decision per conflict accepts (:mod:`eventcorpus.decisions`).
 
 Arguments in gold point at gold entities; an argument accepted by the vote whose filler
 entity did not enter gold is an ``orphan_argument`` conflict. Candidates left out are
 grouped by overlapping spans into conflicts: ``tie`` (some version had exactly half),
 ``no_majority`` (no gold item overlaps the region), ``outvoted`` (a gold version exists),
 ``not_preferred`` (prefer:NAME left another annotator's version out).
-Each conflict lists all versions with their supporters, the annotators who marked nothing
+Each conflict has a stable ``key`` (:func:`conflict_key`) and lists all versions with their supporters, the annotators who marked nothing
 there, and the text in context. Single-annotator documents pass through (every item of
 theirs is accepted), marked ``meta["single_annotator"] = True``. Gold ids are regenerated
 in offset order (T1.., E1..); items record ``meta["supported_by"]``, events also
@@ -37,6 +39,7 @@ from eventcorpus.records import AnnotationSet, Argument, Document, Entity, Event
 from eventcorpus.scoring import context
 
 GOLD = "gold"
+DECISIONS = "decisions"
 REVIEW = "review-candidates"
 EntityKey = tuple[int, int, str]  # start, end, label
 EventKey = tuple[int, int, str]  # trigger start, end, type
@@ -96,6 +99,21 @@ def collect(sets: dict[str, AnnotationSet]) -> Candidates:
                     found.filler_labels[key, arg_key][filler.label] += 1
                 found.arguments[key][arg_key].add(annotator)
     return found
+
+
+def conflict_key(conflict: dict[str, Any]) -> str:
+    """The stable key of one conflict of majority adjudication."""
+    doc, start, end = conflict["doc_id"], conflict["start"], conflict["end"]
+    layer = conflict["layer"]
+    if layer in ("entity", "trigger"):
+        return f"{doc}:{layer}:{start}-{end}"
+    event = conflict["event"]
+    trigger = f"{event['trigger'][0]}-{event['trigger'][1]}:{event['type']}"
+    if conflict["kind"] == "orphan_argument":
+        return f"{doc}:orphan:{trigger}:{start}-{end}"
+    if layer == "argument":
+        return f"{doc}:argument:{trigger}:{start}-{end}"
+    return f"{doc}:attribute:{trigger}:{conflict['attribute']}"
 
 
 def _accepted(support: set[str], total: int, strategy: Strategy, preferred_here: bool) -> bool:
@@ -297,6 +315,7 @@ def adjudicate_document(document: Document, sets: dict[str, AnnotationSet], stra
             )
         )
 
+    conflicts = [{"key": conflict_key(c), **c} for c in conflicts]
     meta: dict[str, Any] = {"adjudication": {"strategy": str(strategy), "annotators": found.annotators}}
     if total == 1:
         meta["single_annotator"] = True
@@ -348,6 +367,7 @@ class Adjudication:
     conflicts: list[dict[str, Any]]
     review: list[Record]
     unannotated_documents: int = 0
+    decisions: dict[str, Any] | None = None  # file, sha256, counts (strategy "decisions")
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -360,6 +380,7 @@ class Adjudication:
             "arguments": sum(len(e.arguments) for r in self.gold for e in r.annotations.events),
             "conflicts": dict(sorted(Counter(c["kind"] for c in self.conflicts).items())),
             "documents_to_review": len(self.review),
+            **({"decisions": self.decisions} if self.decisions is not None else {}),
         }
 
 
@@ -390,8 +411,12 @@ def adjudicate_folder(
     strategy: str = "majority",
     conflicts_path: str | Path | None = None,
     review_path: str | Path | None = None,
+    decisions_path: str | Path | None = None,
 ) -> tuple[Adjudication, Path | None]:
     """Adjudicate a folder of annotators' files into ``out`` (an existing file is backed up first).
+
+    With ``decisions_path`` (or strategy ``decisions``, which needs it) the gold is the
+    annotators merged by that decisions file (:mod:`eventcorpus.decisions`).
 
     Returns the round and the backup's path (None when ``out`` did not exist).
     """
@@ -401,7 +426,14 @@ def adjudicate_folder(
             raise EventCorpusError(
                 "E309", f"{output} is inside {directory}: the next run would read it as an annotator", file=str(output)
             )
-    result = adjudicate(read_annotator_sets(directory), strategy)
+    if strategy == DECISIONS or decisions_path is not None:
+        from eventcorpus.decisions import adjudicate_with_decisions, read_decisions
+
+        if decisions_path is None:
+            raise EventCorpusError("E305", "strategy decisions without a decisions file", expected="--decisions FILE")
+        result = adjudicate_with_decisions(read_annotator_sets(directory), read_decisions(decisions_path))
+    else:
+        result = adjudicate(read_annotator_sets(directory), strategy)
     backup = backup_existing(out)
     write_records(out, result.gold)
     if conflicts_path is not None:

@@ -258,7 +258,12 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
         "records of one document have different texts",
         "Offsets are only comparable over the same text: re-export both files from the same documents.",
     ),
-    ErrorSpec("E305", "unknown adjudication strategy", "Use majority, union or prefer:NAME.", USAGE),
+    ErrorSpec(
+        "E305",
+        "unknown adjudication strategy",
+        "Use majority, union, prefer:NAME, or decisions with --decisions FILE.",
+        USAGE,
+    ),
     ErrorSpec(
         "E307",
         "preferred annotator never appears",
@@ -275,6 +280,39 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
         "adjudication output would land among the annotators' files",
         "Write --out, --conflicts and --review outside the annotators' folder (a .jsonl there is read as input).",
         USAGE,
+    ),
+    ErrorSpec(
+        "E310",
+        "decisions file line is malformed",
+        'Write one JSON object per line: {"key", "decision": pass1|pass2|both|neither|edit, "reason"}, '
+        "and `item` (a list) only with edit; see eventcorpus.decisions.",
+    ),
+    ErrorSpec(
+        "E311",
+        "conflicts without a decision",
+        "Add one line per listed key to the decisions file, each with a decision and a one-line reason.",
+    ),
+    ErrorSpec(
+        "E312",
+        "decision matches no conflict",
+        "Remove the line, or fix its key: list the conflicts with `eventcorpus adjudicate DIR --strategy majority "
+        "--conflicts FILE` (keys change when the passes change).",
+    ),
+    ErrorSpec("E313", "conflict decided twice", "Keep one decision per key (remove the other line)."),
+    ErrorSpec(
+        "E314",
+        "edited item lies outside the text",
+        "Give code-point offsets with 0 <= start < end <= text length (copy them from the conflict's versions).",
+    ),
+    ErrorSpec(
+        "E315",
+        "argument filler decided away",
+        "Decide the filler's entity conflict so an entity stays on that span, or decide the argument away.",
+    ),
+    ErrorSpec(
+        "E316",
+        "decision does not fit the conflict",
+        "Name an annotator of the conflict, both, neither or edit; an attribute takes one value (no both).",
     ),
     # --- splits (E4xx) ---
     ErrorSpec(

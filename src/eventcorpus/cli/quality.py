@@ -170,7 +170,16 @@ def agree_command(
 def adjudicate_command(
     directory: Annotated[Path, typer.Argument(help="Folder of annotators' canonical JSONL files.")],
     gold_out: Annotated[Path, typer.Option("--out", help="Gold canonical JSONL to write (an old one is backed up).")],
-    strategy: Annotated[str, typer.Option("--strategy", help="majority, union or prefer:NAME.")] = "majority",
+    strategy: Annotated[
+        str, typer.Option("--strategy", help="majority, union, prefer:NAME, or decisions (with --decisions).")
+    ] = "majority",
+    decisions: Annotated[
+        Path | None,
+        typer.Option(
+            "--decisions",
+            help="Decisions file (one JSON line per conflict key): gold = the annotators merged by its decisions.",
+        ),
+    ] = None,
     conflicts: Annotated[
         Path | None, typer.Option("--conflicts", help="Write conflicts with all versions in context (JSONL).")
     ] = None,
@@ -180,10 +189,15 @@ def adjudicate_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
-    """Merge annotators into gold by majority, union or a preferred annotator; list the conflicts."""
+    """Merge annotators into gold by majority, union, a preferred annotator or a decisions file; list the conflicts."""
     with cli_errors():
         result, backup = adjudicate_folder(
-            directory, gold_out, strategy=strategy, conflicts_path=conflicts, review_path=review
+            directory,
+            gold_out,
+            strategy=strategy,
+            conflicts_path=conflicts,
+            review_path=review,
+            decisions_path=decisions,
         )
     summary = result.summary()
     if as_json:
@@ -198,6 +212,9 @@ def adjudicate_command(
         out.print(f"previous gold kept as {backup}")
     kinds = ", ".join(f"{n} {kind}" for kind, n in summary["conflicts"].items()) or "none"
     out.print(f"conflicts: {kinds}" + (f" → {conflicts}" if conflicts else ""))
+    if result.decisions is not None:
+        counts = ", ".join(f"{n} {kind}" for kind, n in result.decisions["counts"].items())
+        out.print(f"decided by {decisions} (sha256 {result.decisions['sha256'][:12]}…): {counts}")
     if review is not None:
         out.print(f"{summary['documents_to_review']} documents to review → {review}")
 
