@@ -225,3 +225,17 @@ def test_strategy_decisions_without_a_file_is_a_usage_error(tmp_path) -> None:
     with pytest.raises(EventCorpusError) as caught:
         adjudicate_folder(passes(tmp_path / "p"), tmp_path / "g.jsonl", strategy="decisions")
     assert caught.value.code == "E305"
+
+
+def test_agree_measures_each_pass_against_the_adjudicated_gold(tmp_path) -> None:
+    folder = passes(tmp_path / "passes")
+    decisions = decisions_file(tmp_path / "d.jsonl", all_as("pass1"))
+    gold_file = tmp_path / "gold.jsonl"
+    adjudicate_folder(folder, gold_file, decisions_path=decisions)
+    result = CliRunner().invoke(app, ["agree", str(folder), "--gold", str(gold_file), "--json"])
+    assert result.exit_code == 0, result.output
+    with_gold = json.loads(result.output)["with_gold"]
+    assert set(with_gold) == {"pass1", "pass2"} and with_gold["pass1"]["documents"] == 1
+    assert all(f["value"] == 1.0 for f in with_gold["pass1"]["average"]["exact"].values())
+    # gold = pass1's 4 entities; pass2 shares Rebels/ORG and Monday/TIME of its 4: 2 * 2 / (4 + 4)
+    assert with_gold["pass2"]["average"]["exact"]["entities"]["value"] == pytest.approx(0.5)

@@ -419,3 +419,35 @@ def label_agreement_rows(result: Agreement) -> Iterable[tuple[str, str, float]]:
         for label, figure in rows.items():
             if figure.value is not None:
                 yield table, label, figure.value
+
+
+def agreement_with_gold(
+    data: AnnotatorSets, gold: dict[str, AnnotationSet], *, min_items: int = 10
+) -> dict[str, Agreement]:
+    """Each annotator against the adjudicated gold, over the documents two or more annotators labelled.
+
+    Single-annotator documents are left out: their gold is that annotator's set, so they
+    would only inflate the figure. Returns annotator -> agreement of the pair (annotator, gold).
+    """
+    shared = [d for d in data.shared_documents() if d in gold]
+    if not shared:
+        raise EventCorpusError(
+            "E308", f"none of the {len(data.sets)} documents is both double-annotated and in the gold"
+        )
+    results: dict[str, Agreement] = {}
+    for annotator in data.annotators:
+        pairs = {d: {annotator: data.sets[d][annotator], "gold": gold[d]} for d in shared if annotator in data.sets[d]}
+        if pairs:
+            results[annotator] = agreement(AnnotatorSets(data.documents, pairs, data.files), min_items=min_items)
+    return results
+
+
+def gold_agreement_summary(results: dict[str, Agreement]) -> dict[str, Any]:
+    """``{annotator: {"documents", "exact": {metric: {value, items, ...}}}}`` for cards and build summaries."""
+    return {
+        annotator: {
+            "documents": result.documents,
+            "exact": {metric: figure.to_dict() for metric, figure in result.average["exact"].items()},
+        }
+        for annotator, result in results.items()
+    }

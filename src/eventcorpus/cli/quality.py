@@ -9,9 +9,9 @@ import typer
 from rich.table import Table
 
 from eventcorpus.adjudicate import adjudicate_folder
-from eventcorpus.agreement import MODES, Figure, agreement_in_folder
+from eventcorpus.agreement import MODES, Figure, agreement, agreement_with_gold, read_annotator_sets
 from eventcorpus.cli.app import app, cli_errors, out, print_json
-from eventcorpus.corpus import atomic_open, write_json_lines
+from eventcorpus.corpus import atomic_open, read_records, write_json_lines
 from eventcorpus.scoring import METRICS, Score, evaluate_files
 from eventcorpus.stats import stats_for_file
 
@@ -102,12 +102,25 @@ def agree_command(
     min_items: Annotated[
         int, typer.Option("--min-items", min=1, help="Mark figures resting on fewer items than this.")
     ] = 10,
+    gold: Annotated[
+        Path | None,
+        typer.Option("--gold", help="Adjudicated gold (canonical JSONL): also measure each annotator against it."),
+    ] = None,
 ) -> None:
     """Agreement between annotators: F1 on the scorer's tuples, Cohen's kappa, Krippendorff's alpha."""
     with cli_errors():
-        result = agreement_in_folder(directory, min_items=min_items)
+        sets = read_annotator_sets(directory)
+        result = agreement(sets, min_items=min_items)
+        with_gold = (
+            agreement_with_gold(sets, {r.id: r.annotations for r in read_records(gold)}, min_items=min_items)
+            if gold is not None
+            else None
+        )
     if as_json:
-        print_json(result.to_dict())
+        data = result.to_dict()
+        if with_gold is not None:
+            data["with_gold"] = {a: r.to_dict() for a, r in with_gold.items()}
+        print_json(data)
         return
     out.print(
         f"{result.documents} documents labelled by two or more of {len(result.annotators)} annotators "
@@ -163,6 +176,16 @@ def agree_command(
         for row in result.lowest_labels[:10]
     )
     out.print(f"labels with the lowest agreement: {weakest or 'none'}")
+    if with_gold is not None:
+        against = Table(title=f"each annotator against the gold {gold} (exact F1 x 100)", title_justify="left")
+        against.add_column("")
+        for metric in METRICS:
+            against.add_column(metric, justify="right")
+        against.add_column("documents", justify="right")
+        for annotator, found in with_gold.items():
+            row = found.average["exact"]
+            against.add_row(f"{annotator} / gold", *(_figure(row[m]) for m in METRICS), str(found.documents))
+        out.print(against)
     out.print(f"* rests on fewer than {min_items} items (--min-items)")
 
 
