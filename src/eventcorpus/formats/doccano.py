@@ -14,7 +14,7 @@ One doccano line is one document with one annotator's spans:
   examples back (doccano keeps unknown columns in its ``meta`` and exports them again);
 - ``eventcorpus``: what doccano's span/relation model cannot hold, keyed by span
   ``(start, end, label)`` so it survives doccano renumbering span ids: the canonical id
-  and ``meta`` of each entity, and the id, ``attributes`` (polarity, modality) and
+  and ``meta`` of each entity, and the id, ``attributes`` (polarity, modality, genericity) and
   ``meta`` of each event.
 
 Offsets are counted in the project's mode (``offset_mode``: codepoint, utf16 or grapheme)

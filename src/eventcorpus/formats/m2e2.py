@@ -54,7 +54,7 @@ CANNOT_HOLD = [
     "spans that do not start and end on token boundaries (snapped to tokens, reported)",
     "entities, triggers and arguments crossing sentences (reported dropped)",
     "entity types, event types and roles with no M2E2 label (e.g. TIME, MONEY, Time role; reported dropped)",
-    "event attributes (polarity, modality) and entity or event meta",
+    "event attributes (polarity, modality, genericity) and entity or event meta",
 ]
 
 
