@@ -19,14 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from eventcorpus import __version__
-from eventcorpus.corpus import read_records, write_json, write_records
+from eventcorpus.card import adjudication_lines
+from eventcorpus.corpus import atomic_open, read_records, write_json, write_records
 from eventcorpus.errors import EventCorpusError
+from eventcorpus.provenance import check_declared, load_provenance
 from eventcorpus.records import Record
 from eventcorpus.schema import Schema, load_schema
 
+DECISIONS = "decisions"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXPORT_FORMATS = ("hf", "spacy", "oneie", "brat", "conll")
-GOLD_STRATEGY = "prefer:pass1"
+GOLD_STRATEGY = "decisions"  # corpus/annotations/decisions.jsonl, one recorded decision per conflict
+DECISIONS_FILE = "decisions.jsonl"
+PROVENANCE_FILE = "passes.yaml"
 REPO_ID = "eventcorpus/eventcorpus-conflict"
 
 Log = Callable[[str], None]
@@ -46,10 +51,15 @@ class BuildSettings:
     force: bool = False
     repo_id: str = REPO_ID
     manifest: Path | None = None  # default: corpus/split.json, committed
+    decisions: Path | None = None  # default: corpus/annotations/decisions.jsonl (strategy decisions)
 
     @property
     def manifest_path(self) -> Path:
         return self.manifest or self.repo_root / "corpus" / "split.json"
+
+    @property
+    def decisions_path(self) -> Path:
+        return self.decisions or self.repo_root / "corpus" / "annotations" / DECISIONS_FILE
 
     def as_dict(self) -> dict[str, Any]:
         """What the outputs depend on besides files: a change here redoes every step."""
@@ -165,9 +175,20 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
     )
     log(f"✔ fetch: {len(fetched.fetched)} fetched, {len(fetched.present)} already present")
 
-    standoff = sorted((root / "corpus" / "annotations").glob("*.jsonl"))
+    standoff = sorted(p for p in (root / "corpus" / "annotations").glob("*.jsonl") if p.name != DECISIONS_FILE)
     if not standoff:
         raise EventCorpusError("E750", "no stand-off annotation files", file=str(root / "corpus" / "annotations"))
+    provenance_file = root / "corpus" / "annotations" / PROVENANCE_FILE
+    provenance = load_provenance(provenance_file)
+    check_declared(provenance, standoff)
+    decisions_file = settings.decisions_path if settings.strategy == DECISIONS else None
+    if decisions_file is not None and not decisions_file.is_file():
+        raise EventCorpusError(
+            "E004",
+            f"no decisions file {decisions_file} for strategy decisions",
+            file=str(decisions_file),
+            fix="Commit one decision per conflict there (see eventcorpus.decisions), or build with --strategy prefer:pass1.",
+        )
     passes_dir = runner.path("annotations")
     corpus_inputs = [*standoff, sources_dir, root / "corpus" / "raw"]
     pass_outputs = [passes_dir / p.name for p in standoff]
@@ -216,8 +237,11 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
     gold_file = runner.path("gold.jsonl")
     conflicts_file = runner.path("conflicts.jsonl")
 
+    gold_agreement_file = runner.path("agreement_with_gold.json")
+
     def adjudicate_gold() -> dict[str, Any]:
         from eventcorpus.adjudicate import adjudicate_folder
+        from eventcorpus.agreement import agreement_with_gold, gold_agreement_summary, read_annotator_sets
         from eventcorpus.validate import validate
 
         result, _ = adjudicate_folder(
@@ -226,6 +250,7 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
             strategy=settings.strategy,
             conflicts_path=conflicts_file,
             review_path=runner.path("review.jsonl"),
+            decisions_path=decisions_file,
         )
         report = validate(gold_file, schema=schema)
         if report.errors:
@@ -234,9 +259,25 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
                 f"the gold has {report.errors} validation errors; run `eventcorpus validate {gold_file}`",
                 file=str(gold_file),
             )
-        return result.summary()
+        with_gold = agreement_with_gold(
+            read_annotator_sets(passes_dir), {r.id: r.annotations for r in read_records(gold_file)}
+        )
+        write_json(gold_agreement_file, {a: found.to_dict() for a, found in with_gold.items()})
+        summary = result.summary()
+        if summary.get("decisions"):  # the file's place in the repository, not this machine's path
+            summary["decisions"]["file"] = decisions_file.name if decisions_file else None
+        summary["with_gold"] = gold_agreement_summary(with_gold)
+        return summary
 
-    runner.run("adjudicate", pass_outputs, [gold_file, conflicts_file], adjudicate_gold)
+    adjudicated = runner.run(
+        "adjudicate",
+        [*pass_outputs, *([decisions_file] if decisions_file else [])],
+        [gold_file, conflicts_file, gold_agreement_file],
+        adjudicate_gold,
+    )
+    readme_file = root / "corpus" / "README.md"
+    if settings.strategy == DECISIONS and settings.decisions is None:  # the corpus's own gold, not an experiment
+        update_generated_block(readme_file, ADJUDICATION_BLOCK, "\n".join(adjudication_lines(adjudicated.summary)))
 
     manifest_file = settings.manifest_path
 
@@ -333,18 +374,47 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
             out_dir=release_dir,
             dry_run=True,
             agreement=load_agreement(passes_dir),
-            info=card_info_from_readme(root / "corpus" / "README.md"),
+            info=card_info_from_readme(readme_file, provenance=provenance, adjudication=adjudicated.summary),
         )
         return {"folder": str(release_dir), "rows": result.release.rows, "excluded": len(result.release.excluded)}
 
     runner.run(
         "publish",
-        [gold_file, manifest_file, agreement_file, root / "corpus" / "README.md"],
+        [gold_file, manifest_file, agreement_file, gold_agreement_file, readme_file, provenance_file],
         [release_dir],
         publish_dry_run,
     )
     write_json(runner.path("summary.json"), runner.report.to_dict())
     return runner.report
+
+
+ADJUDICATION_BLOCK = "adjudication"
+
+
+def update_generated_block(path: Path, name: str, body: str) -> bool:
+    """Replace the text between ``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->`` in ``path``.
+
+    Writes (atomically) only when the block's text changes, so a rebuild leaves the file
+    and its time stamp alone. Returns whether it wrote. E004 when the markers are missing.
+    """
+    begin, end = f"<!-- generated: {name} (by eventcorpus build; do not edit) -->", f"<!-- end generated: {name} -->"
+    text = path.read_text(encoding="utf-8")
+    if begin not in text or end not in text:
+        raise EventCorpusError(
+            "E004",
+            f"no generated block {name!r} in {path}",
+            file=str(path),
+            expected=f"the lines {begin} and {end}",
+            fix="Put the two marker lines where the build should write the figures.",
+        )
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    updated = f"{head}{begin}\n{body.strip()}\n{end}{tail}"
+    if updated == text:
+        return False
+    with atomic_open(path) as handle:
+        handle.write(updated)
+    return True
 
 
 def _counts(records: list[Record]) -> dict[str, int]:

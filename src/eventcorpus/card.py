@@ -31,6 +31,7 @@ from datasets.splits import SplitDict, SplitInfo
 from eventcorpus import __version__
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import Dropped
+from eventcorpus.provenance import Provenance
 from eventcorpus.records import Record
 from eventcorpus.schema import Schema, markdown_tables
 from eventcorpus.split import LeakageReport
@@ -205,6 +206,8 @@ class CardInfo:
     limitations: str = ""
     authors: str = "eventcorpus maintainers"
     year: str = ""
+    provenance: Provenance | None = None  # corpus/annotations/passes.yaml: creators and the opening lines
+    adjudication: dict[str, Any] | None = None  # the build's adjudication summary: conflicts, decisions, with gold
 
 
 def _section(markdown: str, heading: str) -> str:
@@ -283,9 +286,10 @@ def card_metadata(inputs: CardInputs) -> dict[str, Any]:
     if "other" in licences:
         meta["license_name"] = "-and-".join(others) or "other"
         meta["license_link"] = "LICENSE.md"
+    if inputs.info.provenance is not None:  # never claimed without a declaration to derive it from
+        meta["annotations_creators"] = inputs.info.provenance.creators()
     meta.update(
         {
-            "annotations_creators": ["expert-generated"],
             "language_creators": ["found"],
             "source_datasets": sources,
             "task_categories": TASK_CATEGORIES,
@@ -373,6 +377,51 @@ def _agreement_section(inputs: CardInputs) -> list[str]:
     return lines
 
 
+def adjudication_lines(summary: dict[str, Any]) -> list[str]:
+    """Markdown on how the gold was adjudicated, from the build's adjudication summary (no typed-in figure)."""
+    conflicts = summary.get("conflicts", {})
+    lines = [
+        f"The `gold` annotations are adjudicated, machine-made: strategy `{summary.get('strategy')}` over "
+        f"{summary.get('documents')} documents ({summary.get('single_annotator_documents')} annotated by one pass "
+        f"only, taken as they are); {sum(conflicts.values())} conflicts between the passes"
+        + (" (" + ", ".join(f"{n} {kind}" for kind, n in conflicts.items()) + ")" if conflicts else "")
+        + "."
+    ]
+    decisions = summary.get("decisions")
+    if decisions:
+        counts = decisions.get("counts", {})
+        lines += [
+            "",
+            f"Each conflict was settled by one recorded decision (decisions file SHA-256 `{decisions.get('sha256')}`):",
+            "",
+            _table(["pass1", "pass2", "both", "neither", "edited"], [[counts.get(k, 0) for k in DECISION_COLUMNS]]),
+        ]
+    with_gold = summary.get("with_gold")
+    if with_gold:
+        metrics = list(next(iter(with_gold.values()))["exact"])
+        lines += [
+            "",
+            "Agreement of each pass with the adjudicated gold (exact F1 x 100, double-annotated documents):",
+            "",
+            _table(
+                ["pass", "documents", *metrics],
+                [
+                    [name, found["documents"], *(_percent(found["exact"][m]["value"]) for m in metrics)]
+                    for name, found in with_gold.items()
+                ],
+            ),
+        ]
+    lines += [
+        "",
+        f"Gold: {summary.get('entities')} entities, {summary.get('events')} events, "
+        f"{summary.get('arguments')} arguments.",
+    ]
+    return lines
+
+
+DECISION_COLUMNS = ("pass1", "pass2", "both", "neither", "edit")
+
+
 def _leakage_section(inputs: CardInputs) -> list[str]:
     settings = inputs.split_settings
     described = (
@@ -454,9 +503,10 @@ def render_body(inputs: CardInputs) -> str:
     info = inputs.info
     docs, sents = inputs.rows["documents"], inputs.rows["sentences"]
     annotators = Counter(r.annotations.annotator for r in inputs.records)
-    parts = [
-        f"# {info.pretty_name}",
-        "",
+    parts = [f"# {info.pretty_name}", ""]
+    if info.provenance is not None:
+        parts += [info.provenance.statement(), ""]
+    parts += [
         info.summary,
         "",
         f"This release holds {sum(docs.values())} documents and {sum(sents.values())} sentences in the splits "
@@ -500,6 +550,8 @@ def render_body(inputs: CardInputs) -> str:
     stats = inputs.stats_markdown.split("\n", 1)[1] if inputs.stats_markdown.startswith("# ") else inputs.stats_markdown
     parts += ["## Statistics per split", "", _demote(stats.strip(), 1), ""]
     parts += ["## Agreement", "", *_agreement_section(inputs), ""]
+    if info.adjudication is not None:
+        parts += ["## Adjudication", "", *adjudication_lines(info.adjudication), ""]
     parts += [
         "## How the annotations were made",
         "",

@@ -394,6 +394,11 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
         USAGE,
     ),
     ErrorSpec(
+        "E609",
+        "dataset card disagrees with the corpus's declared provenance",
+        "Fix corpus/annotations/passes.yaml if it is wrong; never edit the card by hand: it is derived from it.",
+    ),
+    ErrorSpec(
         "E620", "no Hugging Face token", "Set HF_TOKEN, or run `hf auth login`; or use --dry-run --out DIR.", USAGE
     ),
     ErrorSpec(
@@ -447,11 +452,26 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
     ),
     ErrorSpec("E716", "role not allowed", "Use a role the schema allows for this event type."),
     ErrorSpec("E717", "filler type not allowed", "Point the role at an entity of a type the schema allows for it."),
-    ErrorSpec("E718", "attribute not in the schema", "Use polarity: positive|negative and modality: asserted|other."),
+    ErrorSpec(
+        "E718",
+        "attribute not in the schema",
+        "Use polarity: positive|negative, modality: asserted|other and genericity: specific|generic.",
+    ),
     ErrorSpec(
         "E719",
         "stand-off annotation has no document",
         "Fetch the sources (`eventcorpus corpus fetch`) so every annotated document is present.",
+    ),
+    ErrorSpec(
+        "E720",
+        "passes.yaml is malformed",
+        "Declare each pass under `passes:` with made_by, creator (a Hub annotations_creators value), "
+        "reviewed_by_person (true/false), independent_of, guidelines_version and date.",
+    ),
+    ErrorSpec(
+        "E721",
+        "annotation passes and passes.yaml disagree",
+        "Give every stand-off pass file in corpus/annotations/ one entry in passes.yaml (`file:`), and no more.",
     ),
     ErrorSpec(
         "E750", "no stand-off annotation files", "Compile the authoring files with `eventcorpus corpus compile`."

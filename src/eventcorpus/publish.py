@@ -44,6 +44,7 @@ from eventcorpus.export import group_by_split
 from eventcorpus.formats import Dropped
 from eventcorpus.formats import hf as hf_format
 from eventcorpus.formats._shared import output_folder
+from eventcorpus.provenance import card_provenance_problems
 from eventcorpus.records import Record
 from eventcorpus.schema import Schema
 from eventcorpus.split import leakage_report
@@ -361,6 +362,25 @@ def load_agreement(path: str | Path) -> dict[str, Any]:
     return loaded
 
 
+def load_adjudication(path: str | Path) -> dict[str, Any]:
+    """The adjudication summary of ``adjudicate --json`` (or the build's ``steps/adjudicate.json``)."""
+    path = Path(path)
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EventCorpusError("E605", str(exc), file=str(path)) from exc
+    except json.JSONDecodeError as exc:
+        raise EventCorpusError("E605", exc.msg, file=str(path), line=exc.lineno) from exc
+    if not isinstance(loaded, dict) or "strategy" not in loaded or "conflicts" not in loaded:
+        raise EventCorpusError(
+            "E605",
+            "not the output of `eventcorpus adjudicate --json`",
+            file=str(path),
+            expected="keys strategy, conflicts",
+        )
+    return loaded
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -507,6 +527,11 @@ def build_release(
         card_problems = check_card(folder)
         if card_problems:
             raise EventCorpusError("E604", "; ".join(card_problems), file=str(Path(out_dir) / "README.md"))
+        provenance = (info or CardInfo()).provenance
+        if provenance is not None:
+            disagreements = card_provenance_problems(card, provenance)
+            if disagreements:
+                raise EventCorpusError("E609", "; ".join(disagreements), file=str(Path(out_dir) / "README.md"))
         files = {p.relative_to(folder).as_posix(): _sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
         write_json(
             folder / "release_manifest.json",

@@ -21,7 +21,14 @@ def build_command(
     with_m2e2: Annotated[
         bool, typer.Option("--with-m2e2", help="Add every M2E2 sentence to the model's training data.")
     ] = False,
-    strategy: Annotated[str, typer.Option("--strategy", help="Adjudication strategy for the gold.")] = GOLD_STRATEGY,
+    strategy: Annotated[
+        str,
+        typer.Option("--strategy", help="Adjudication strategy for the gold: decisions (the default), or majority..."),
+    ] = GOLD_STRATEGY,
+    decisions: Annotated[
+        Path | None,
+        typer.Option("--decisions", help="Decisions file (default: corpus/annotations/decisions.jsonl)."),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo every step, even those up to date.")] = False,
     manifest: Annotated[
         Path | None, typer.Option("--manifest", help="Split manifest to keep stable (default: corpus/split.json).")
@@ -30,7 +37,13 @@ def build_command(
 ) -> None:
     """Fetch, validate, agree, adjudicate, split, export, train, evaluate and publish (dry run)."""
     settings = BuildSettings(
-        mirror=mirror, build_dir=build_dir, with_m2e2=with_m2e2, strategy=strategy, force=force, manifest=manifest
+        mirror=mirror,
+        build_dir=build_dir,
+        with_m2e2=with_m2e2,
+        strategy=strategy,
+        force=force,
+        manifest=manifest,
+        decisions=decisions,
     )
     with cli_errors():
         report = build(settings, log=lambda line: err.print(line, markup=False))
@@ -57,6 +70,11 @@ def print_summary(report: BuildReport, build_dir: Path) -> None:
     out.print(
         f"gold: {gold.get('documents')} documents, {gold.get('entities')} entities, {gold.get('events')} events; conflicts {gold.get('conflicts')}"
     )
+    if gold.get("decisions"):
+        out.print(f"decisions ({gold['decisions']['file']}): {gold['decisions']['counts']}")
+    for name, found in (gold.get("with_gold") or {}).items():
+        figures = ", ".join(f"{m} {100 * v['value']:.1f}" for m, v in found["exact"].items() if v["value"] is not None)
+        out.print(f"  {name} vs gold (F1 x 100, {found['documents']} documents): {figures}")
     out.print(f"split: {report.step('split').summary.get('counts')}")
     scores = report.step("evaluate").summary.get("f1", {})
     out.print("test scores (F1 x 100): " + ", ".join(f"{m} {100 * v:.1f}" for m, v in scores.items()))

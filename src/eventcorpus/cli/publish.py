@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -14,7 +14,8 @@ from eventcorpus.errors import EventCorpusError
 from eventcorpus.export import EXPORT_FORMATS, ExportReport, export
 from eventcorpus.formats import Dropped
 from eventcorpus.offsets import MODES
-from eventcorpus.publish import load_agreement, publish
+from eventcorpus.provenance import DEFAULT_PROVENANCE, load_provenance
+from eventcorpus.publish import load_adjudication, load_agreement, publish
 from eventcorpus.schema import load_schema
 from eventcorpus.split import read_manifest
 
@@ -106,13 +107,29 @@ def publish_command(
         Path | None,
         typer.Option("--corpus-readme", help="README with 'How the annotations were made' and 'Known weaknesses'."),
     ] = None,
+    provenance: Annotated[
+        Path | None,
+        typer.Option(
+            "--provenance",
+            help="passes.yaml declaring who or what made each pass (default: corpus/annotations/passes.yaml).",
+        ),
+    ] = None,
+    adjudication: Annotated[
+        Path | None,
+        typer.Option("--adjudication", help="`adjudicate --json` output: conflicts and decisions for the card."),
+    ] = None,
     pretty_name: Annotated[str | None, typer.Option("--pretty-name", help="The dataset's display name.")] = None,
     schema_path: Annotated[Path | None, typer.Option("--schema", help="Schema file (default: the project's).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Build the Hugging Face dataset folder (parquet, card, licences, release manifest) and push it."""
     with cli_errors():
-        overrides = {"pretty_name": pretty_name} if pretty_name else {}
+        overrides: dict[str, Any] = {"pretty_name": pretty_name} if pretty_name else {}
+        declared = provenance or DEFAULT_PROVENANCE
+        if provenance is not None or declared.is_file():
+            overrides["provenance"] = load_provenance(declared)
+        if adjudication is not None:
+            overrides["adjudication"] = load_adjudication(adjudication)
         readme = corpus_readme or (Path("corpus/README.md") if Path("corpus/README.md").is_file() else None)
         info = card_info_from_readme(readme, **overrides) if readme else CardInfo(**overrides)
         result = publish(
