@@ -106,11 +106,12 @@ def test_the_card_says_machine_made_first_and_gives_the_builds_figures(tmp_path,
     card = DatasetCard.load(Path(built.folder) / "README.md")
     assert card.data.to_dict()["annotations_creators"] == ["machine-generated"]
     opening = card.text.strip().splitlines()[2]
+    assert opening.startswith("**Machine-made annotations, never reviewed by a person.** Passes: pass1: language-model")
     assert (
-        opening.startswith("**The annotations are machine-made**: by language-model")
-        and "never reviewed by a person" in opening
+        "pass2: language-model annotation agents (machine-generated, 2026-01-02, guidelines v1; made without seeing pass1)"
+        in opening
     )
-    assert "`gold` annotator is **adjudicated**" in card.text and "expert-generated" not in card.text
+    assert "`gold` annotator is **adjudicated**, not expert gold" in opening and "expert-generated" not in card.text
     assert "7 conflicts between the passes (1 orphan_argument, 6 tie)" in card.text
     assert (
         "| pass1 | pass2 | both | neither | edited |\n| --- | --- | --- | --- | --- |\n| 3 | 2 | 1 | 0 | 1 |"

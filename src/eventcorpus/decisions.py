@@ -438,6 +438,7 @@ def adjudicate_with_decisions(data: AnnotatorSets, decisions: Decisions) -> Adju
             "adjudication": {
                 "strategy": DECISIONS,
                 "annotators": sorted(data.sets[doc_id]),
+                "decisions_file": Path(decisions.path).name,
                 "decisions_sha256": decisions.sha256,
                 "decisions": counts,
                 "conflicts_decided_here": len(by_doc[doc_id]),

@@ -60,27 +60,24 @@ class Provenance:
         return all(m.reviewed_by_person for m in self.makers())
 
     def statement(self) -> str:
-        """The card's opening lines on how the annotations were made."""
-        machine = [m.name for m in self.makers() if m.creator == MACHINE]
-        lines = []
-        if machine and len(machine) == len(self.makers()):
-            lines.append(
-                "**The annotations are machine-made**: by " + "; ".join(sorted({m.made_by for m in self.makers()}))
-            )
-        else:
-            lines.append(
-                "**How the annotations were made:** "
-                + "; ".join(f"{m.name}: {m.made_by} ({m.creator})" for m in self.makers())
-            )
-        if not any(m.reviewed_by_person for m in self.makers()):
-            lines[-1] += f", and were {NOT_REVIEWED}."
-        else:
-            lines[-1] += "; reviewed by a person: " + ", ".join(m.name for m in self.makers() if m.reviewed_by_person)
-            lines[-1] += "."
+        """The card's opening lines on how the annotations were made (derived, never typed into the card)."""
+        makers = self.makers()
+        machine = all(m.creator == MACHINE for m in makers)
+        reviewed = [m.name for m in makers if m.reviewed_by_person]
+        head = "**Machine-made annotations" if machine else "**Annotations of mixed origin"
+        head += f", {NOT_REVIEWED}.**" if not reviewed else f"; reviewed by a person: {', '.join(reviewed)}.**"
+        parts = []
+        for maker in self.passes.values():
+            text = f"{maker.name}: {maker.made_by} ({maker.creator}"
+            text += f", {maker.date}" if maker.date else ""
+            text += f", guidelines {maker.guidelines_version}" if maker.guidelines_version else ""
+            text += f"; made without seeing {', '.join(maker.independent_of)}" if maker.independent_of else ""
+            parts.append(text + ")")
+        lines = [head, "Passes: " + "; ".join(parts) + "."]
         if self.adjudication is not None:
             lines.append(
-                "The `gold` annotator is **adjudicated**: the passes merged by recorded decisions, one per "
-                f"conflict ({self.adjudication.made_by}, {self.adjudication.creator}); it is not expert gold."
+                "The `gold` annotator is **adjudicated**, not expert gold: the passes merged by recorded "
+                f"decisions, one per conflict, made by {self.adjudication.made_by} ({self.adjudication.creator})."
             )
         return " ".join(lines)
 
