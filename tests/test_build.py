@@ -42,11 +42,22 @@ def test_build_runs_end_to_end_and_then_redoes_nothing(shared_datasets: Path, re
     assert cemo.id not in published
     for fmt in ("hf", "spacy", "oneie", "brat", "conll"):
         assert any((build_dir / "export" / fmt).iterdir())
+    # gold is the passes merged by the committed decisions, and says so in every row
+    adjudication = gold[0].annotations.meta["adjudication"]
+    assert adjudication["strategy"] == "decisions" and adjudication["decisions_file"] == "decisions.jsonl"
+    summary = json.loads((build_dir / "steps" / "adjudicate.json").read_text(encoding="utf-8"))
+    assert sum(summary["decisions"]["counts"].values()) == sum(summary["conflicts"].values())
+    assert set(summary["with_gold"]) == {"pass1", "pass2"}
+    card = (build_dir / "release" / "README.md").read_text(encoding="utf-8")
+    assert "- machine-generated" in card and "expert-generated" not in card
+    assert "**Machine-made annotations, never reviewed by a person.**" in card
+    readme = (repo / "corpus" / "README.md").read_text(encoding="utf-8")
 
     second = CliRunner().invoke(app, [*args, "--json"])
     assert second.exit_code == 0, second.output
     steps = {s["name"]: s["ran"] for s in json.loads(second.stdout)["steps"]}
     assert not any(ran for name, ran in steps.items()), steps
+    assert (repo / "corpus" / "README.md").read_text(encoding="utf-8") == readme  # the generated block is stable
 
 
 def test_a_step_that_failed_half_way_is_not_up_to_date(tmp_path: Path) -> None:

@@ -239,3 +239,11 @@ def test_agree_measures_each_pass_against_the_adjudicated_gold(tmp_path) -> None
     assert all(f["value"] == 1.0 for f in with_gold["pass1"]["average"]["exact"].values())
     # gold = pass1's 4 entities; pass2 shares Rebels/ORG and Monday/TIME of its 4: 2 * 2 / (4 + 4)
     assert with_gold["pass2"]["average"]["exact"]["entities"]["value"] == pytest.approx(0.5)
+
+
+def test_the_same_passes_and_decisions_give_byte_identical_gold(tmp_path) -> None:
+    folder = passes(tmp_path / "passes")
+    decisions = decisions_file(tmp_path / "d.jsonl", all_as("both"))
+    adjudicate_folder(folder, tmp_path / "a.jsonl", decisions_path=decisions)
+    adjudicate_folder(folder, tmp_path / "b.jsonl", decisions_path=decisions)
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
