@@ -66,6 +66,7 @@ class BuildSettings:
         return {
             "with_m2e2": self.with_m2e2,
             "strategy": self.strategy,
+            "decisions": str(self.decisions) if self.decisions else None,  # another file, however old, redoes it
             "repo_id": self.repo_id,
             "toolkit_version": __version__,
         }
