@@ -355,3 +355,42 @@ def test_predict_on_a_raw_article_cleans_it_as_ingest_does(data: dict[str, Path]
     assert predicted.document.id == ingested.id
     assert predicted.document.text == ingested.text
     assert predicted.document.title == ingested.title
+
+
+def test_event_attributes_are_learned_from_the_words_around_the_trigger() -> None:
+    """The model was silent on modality and polarity; now every predicted event carries both."""
+    from eventcorpus.extract.components import AttributeClassifier
+    from eventcorpus.extract.data import add_gold, parse_doc
+    from eventcorpus.schema import load_schema
+    from eventcorpus.tokens import make_doc
+
+    sentences = [
+        ("{g} attacked the base .", "attacked", {}),
+        ("{g} bombed the airport .", "bombed", {}),
+        ("{g} threatened to attack the base .", "attack", {"modality": "other"}),
+        ("{g} vowed to attack the embassy .", "attack", {"modality": "other"}),
+        ("{g} did not attack the base .", "attack", {"polarity": "negative"}),
+    ]
+    parsed = []
+    for k in range(60):
+        template, trigger, attributes = sentences[k % len(sentences)]
+        text = template.format(g=GROUPS[k % len(GROUPS)])
+        start = text.index(trigger)
+        doc = Document(id=f"d{k}", text=text)
+        event = Event("E1", "Conflict:Attack", Trigger(start, start + len(trigger)), [], attributes)
+        p = parse_doc(make_doc(text), doc.id)
+        add_gold(p, Record(doc, AnnotationSet(doc.id, "gold", [], [event])))
+        parsed.append(p)
+    classifier = AttributeClassifier(seed=0)
+    classifier.fit(parsed, load_schema())
+    text = "The rebels threatened to attack the checkpoint ."
+    p = parse_doc(make_doc(text), "new")
+    token = p.token_at(text.index("attack "))
+    assert token is not None
+    (values,) = classifier.predict(p, [(token, "Conflict:Attack")])
+    assert values == {"modality": "other", "polarity": "positive"}
+    text = "The army did not attack the checkpoint ."
+    p = parse_doc(make_doc(text), "new2")
+    token = p.token_at(text.index("attack "))
+    assert token is not None
+    assert classifier.predict(p, [(token, "Conflict:Attack")]) == [{"modality": "asserted", "polarity": "negative"}]
