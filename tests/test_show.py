@@ -101,3 +101,22 @@ def test_cli_show_with_an_unknown_document_id_says_so(tmp_path: Path) -> None:
     write_records(path, [_record()])
     result = CliRunner().invoke(app, ["show", str(path), "--doc", "nope"])
     assert result.exit_code == 1 and "no document matched" in result.output
+
+
+def test_time_saved_script_counts_what_an_annotator_only_accepts(tmp_path: Path, repo: Path, capsys: object) -> None:
+    import runpy
+
+    gold = tmp_path / "gold.jsonl"
+    write_records(gold, [_record()])
+    pred_record = _record()
+    pred_record.annotations.events[0].arguments.pop()  # Time missing: 4 of 5 arguments right
+    pred_record.annotations.entities.append(Entity("T9", 0, 9, "PER"))  # a wrong one to delete
+    pred = tmp_path / "pred.jsonl"
+    write_records(pred, [pred_record])
+    module = runpy.run_path(str(repo / "scripts" / "time_saved.py"))
+    assert module["main"](["--gold", str(gold), "--pred", str(pred), "--bootstrap", "0"]) == 0
+    lines = capsys.readouterr().out.splitlines()  # type: ignore[attr-defined]
+    entities = next(line for line in lines if " entities " in line)
+    arguments = next(line for line in lines if "arguments" in line and "pred.jsonl" in line)
+    assert "100.0%" in entities and entities.split()[-1] == "1"
+    assert "80.0%" in arguments
