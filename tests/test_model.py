@@ -164,7 +164,7 @@ def test_cli_train_and_predict(data: dict[str, Path], tmp_path: Path) -> None:
     summary = json.loads(result.output)
     assert summary["documents"] == 1 and summary["annotator"] == "eventcorpus-baseline-0.1.0"
     (record,) = read_records(out)
-    assert record.document.text == text_file.read_text(encoding="utf-8")
+    assert "militia attacked the base in Mosul" in record.document.text
     found = {record.document.text[e.trigger.start : e.trigger.end] for e in record.annotations.events}
     assert found & {"attacked", "died"}
     result = runner.invoke(
@@ -334,3 +334,63 @@ def test_best_token_f1_picks_the_threshold_by_hand() -> None:
     assert best_token_f1(probs, classes, gold, [0.5, 0.4, 0.3]) == (1.0, 0.4)
     assert best_token_f1(probs, classes, gold, [0.5, 0.3]) == pytest.approx((2 * 2 / (3 + 2), 0.3))
     assert best_token_f1(probs, classes, set(), [0.95]) == (0.0, 0.95)
+
+
+def test_predict_on_a_raw_article_cleans_it_as_ingest_does(data: dict[str, Path], repo: Path, tmp_path: Path) -> None:
+    """The CEMO report once kept its ads and header lines and got another id than ingest gives it."""
+    from eventcorpus.ingest import ingest
+
+    raw = repo / "corpus" / "raw" / "cemo_2022-01-06_bases-attacked.txt"
+    folder = tmp_path / "baseline"
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["train", "--train", str(data["train"]), "--dev", str(data["dev"]), "--out", str(folder), "--baseline"]
+    )
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "pred.jsonl"
+    result = runner.invoke(app, ["predict", str(folder), str(raw), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (predicted,) = read_records(out)
+    (ingested,) = ingest([raw]).documents
+    assert predicted.document.id == ingested.id
+    assert predicted.document.text == ingested.text
+    assert predicted.document.title == ingested.title
+
+
+def test_event_attributes_are_learned_from_the_words_around_the_trigger() -> None:
+    """The model was silent on modality and polarity; now every predicted event carries both."""
+    from eventcorpus.extract.components import AttributeClassifier
+    from eventcorpus.extract.data import add_gold, parse_doc
+    from eventcorpus.schema import load_schema
+    from eventcorpus.tokens import make_doc
+
+    sentences = [
+        ("{g} attacked the base .", "attacked", {}),
+        ("{g} bombed the airport .", "bombed", {}),
+        ("{g} threatened to attack the base .", "attack", {"modality": "other"}),
+        ("{g} vowed to attack the embassy .", "attack", {"modality": "other"}),
+        ("{g} did not attack the base .", "attack", {"polarity": "negative"}),
+    ]
+    parsed = []
+    for k in range(60):
+        template, trigger, attributes = sentences[k % len(sentences)]
+        text = template.format(g=GROUPS[k % len(GROUPS)])
+        start = text.index(trigger)
+        doc = Document(id=f"d{k}", text=text)
+        event = Event("E1", "Conflict:Attack", Trigger(start, start + len(trigger)), [], attributes)
+        p = parse_doc(make_doc(text), doc.id)
+        add_gold(p, Record(doc, AnnotationSet(doc.id, "gold", [], [event])))
+        parsed.append(p)
+    classifier = AttributeClassifier(seed=0)
+    classifier.fit(parsed, load_schema())
+    text = "The rebels threatened to attack the checkpoint ."
+    p = parse_doc(make_doc(text), "new")
+    token = p.token_at(text.index("attack "))
+    assert token is not None
+    (values,) = classifier.predict(p, [(token, "Conflict:Attack")])
+    assert values == {"modality": "other", "polarity": "positive"}
+    text = "The army did not attack the checkpoint ."
+    p = parse_doc(make_doc(text), "new2")
+    token = p.token_at(text.index("attack "))
+    assert token is not None
+    assert classifier.predict(p, [(token, "Conflict:Attack")]) == [{"modality": "asserted", "polarity": "negative"}]

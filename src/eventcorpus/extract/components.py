@@ -229,6 +229,72 @@ class TriggerClassifier:
         return out
 
 
+# --- event attributes ------------------------------------------------------------------------
+
+_BEFORE, _AFTER = 8, 4  # tokens of the trigger's sentence looked at on each side
+
+
+def attribute_features(parsed: Parsed, token: int, event_type: str) -> dict[str, float]:
+    """What tells a real event from a threatened, planned, denied or generic one: the words around it."""
+    words = parsed.words
+    sentence = parsed.sentence[token]
+    feats = {"bias": 1.0, f"type={event_type}": 1.0, f"w={words[token].lower()}": 1.0}
+    for offset in range(1, _BEFORE + 1):
+        i = token - offset
+        if i < 0 or parsed.sentence[i] != sentence:
+            break
+        feats[f"before={words[i].lower()}"] = 1.0
+        if offset <= 2:
+            feats[f"before{offset}={words[i].lower()}"] = 1.0
+    for offset in range(1, _AFTER + 1):
+        i = token + offset
+        if i >= len(words) or parsed.sentence[i] != sentence:
+            break
+        feats[f"after={words[i].lower()}"] = 1.0
+    return feats
+
+
+class AttributeClassifier:
+    """One logistic regression per schema attribute (polarity, modality, ...) over the trigger's context.
+
+    An attribute whose training events all carry one value is predicted as that value.
+    Every predicted event gets a value for every attribute, so a reader sees what the
+    model decided rather than a silent default.
+    """
+
+    def __init__(self, seed: int, C: float = 1.0) -> None:
+        self.seed = seed
+        self.C = C
+        self.defaults: dict[str, str] = {}
+        self.models: dict[str, tuple[DictVectorizer, LogisticRegression]] = {}
+        self.constant: dict[str, str] = {}
+
+    def fit(self, parsed: Sequence[Parsed], schema: Schema) -> None:
+        rows = [attribute_features(p, e.token, e.type) for p in parsed for e in p.events]
+        self.defaults = {name: spec.default for name, spec in schema.attributes.items()}
+        self.models, self.constant = {}, {}
+        for name, default in self.defaults.items():
+            labels = [e.attributes.get(name, default) for p in parsed for e in p.events]
+            if len(set(labels)) < 2:
+                self.constant[name] = labels[0] if labels else default
+                continue
+            vectorizer = DictVectorizer()
+            model = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", random_state=self.seed)
+            model.fit(vectorizer.fit_transform(rows), labels)
+            self.models[name] = (vectorizer, model)
+
+    def predict(self, parsed: Parsed, events: Sequence[tuple[int, str]]) -> list[dict[str, str]]:
+        """One {attribute: value} per (token, event type), in order."""
+        out: list[dict[str, str]] = [dict(self.constant) for _ in events]
+        if not events:
+            return out
+        rows = [attribute_features(parsed, token, event_type) for token, event_type in events]
+        for name, (vectorizer, model) in self.models.items():
+            for values, label in zip(out, model.predict(vectorizer.transform(rows)), strict=True):
+                values[name] = str(label)
+        return [dict(sorted(values.items())) for values in out]
+
+
 # --- arguments -------------------------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ class GoldEvent:
     token: int  # the token that carries the trigger
     type: str
     arguments: list[tuple[str, int]]  # (role, index into Parsed.entities)
+    attributes: dict[str, str] = field(default_factory=dict)  # as annotated (defaults left out)
 
 
 @dataclass
@@ -124,5 +125,5 @@ def add_gold(parsed: Parsed, record: Record) -> int:
             unaligned += 1
             continue
         arguments = [(a.role, index_of[a.entity_id]) for a in event.arguments if a.entity_id in index_of]
-        parsed.events.append(GoldEvent(token, event.type, arguments))
+        parsed.events.append(GoldEvent(token, event.type, arguments, dict(event.attributes)))
     return unaligned

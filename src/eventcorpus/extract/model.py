@@ -33,6 +33,7 @@ from eventcorpus.corpus import atomic_open, read_records, write_json
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.extract.components import (
     ArgumentClassifier,
+    AttributeClassifier,
     MajorityArguments,
     TokenEntityTagger,
     TriggerClassifier,
@@ -67,6 +68,7 @@ class EventModel:
         arguments: ArgumentClassifier | MajorityArguments,
         entity_tagger: TokenEntityTagger | None = None,
         meta: dict[str, Any] | None = None,
+        attributes: AttributeClassifier | None = None,
     ) -> None:
         self.config = config
         self.schema = schema
@@ -74,6 +76,7 @@ class EventModel:
         self.triggers = triggers
         self.arguments = arguments
         self.entity_tagger = entity_tagger
+        self.attributes = attributes
         self.meta = meta or {}
         self._encoder: Any = None
 
@@ -129,7 +132,8 @@ class EventModel:
             events = self.triggers.decode(probs[i], trigger_threshold)
             scored = self.arguments.scored(p, events, self.schema, vec)
             roles = self.arguments.decode(scored, argument_threshold)
-            out.append(to_annotations(p, events, roles, self.annotator))
+            attributes = self.attributes.predict(p, events) if self.attributes is not None else None
+            out.append(to_annotations(p, events, roles, self.annotator, attributes))
         return out
 
     def annotate(self, documents: Sequence[Document], batch_size: int = 64) -> list[AnnotationSet]:
@@ -146,7 +150,12 @@ class EventModel:
             target.rename(backup)
         target.mkdir(parents=True, exist_ok=True)
         self.nlp.to_disk(target / "pipeline")
-        parts = {"triggers": self.triggers, "arguments": self.arguments, "entity_tagger": self.entity_tagger}
+        parts = {
+            "triggers": self.triggers,
+            "arguments": self.arguments,
+            "entity_tagger": self.entity_tagger,
+            "attributes": self.attributes,
+        }
         with atomic_open(target / "components.joblib", "wb") as handle:
             joblib.dump(parts, handle)
         with atomic_open(target / "config.yaml") as handle:
@@ -158,7 +167,11 @@ class EventModel:
 
 
 def to_annotations(
-    parsed: Parsed, events: Sequence[tuple[int, str]], roles: Sequence[tuple[int, int, str]], annotator: str
+    parsed: Parsed,
+    events: Sequence[tuple[int, str]],
+    roles: Sequence[tuple[int, int, str]],
+    annotator: str,
+    attributes: Sequence[dict[str, str]] | None = None,
 ) -> AnnotationSet:
     """Token-level predictions as a canonical annotation set (character offsets, ids T1.., E1..)."""
     entities = []
@@ -169,7 +182,8 @@ def to_annotations(
     for k, (token, event_type) in enumerate(events):
         arguments = [Argument(role, f"T{j + 1}") for kk, j, role in roles if kk == k]
         trigger = Trigger(parsed.starts[token], parsed.ends[token])
-        out_events.append(Event(f"E{k + 1}", event_type, trigger, arguments))
+        values = dict(attributes[k]) if attributes is not None else {}
+        out_events.append(Event(f"E{k + 1}", event_type, trigger, arguments, values))
     return AnnotationSet(parsed.doc_id, annotator, entities, out_events)
 
 
@@ -341,12 +355,17 @@ def train_model(
     arguments.fit(train_parsed, schema, train_vectors)
     timings["arguments"] = time.perf_counter() - mark
     log(f"arguments trained in {timings['arguments']:.1f}s")
+    model.attributes = AttributeClassifier(config.seed)
+    model.attributes.fit(train_parsed, schema)
     mark = time.perf_counter()
     dev_gold = [r.annotations for r in dev]
     thresholds = calibrate(model, dev_parsed, dev_gold, dev_vectors)
     timings["calibration"] = time.perf_counter() - mark
     log(f"calibrated: {thresholds}")
-    dev_scores = score(dev_gold, model.extract(dev_parsed, vectors=dev_vectors), n_bootstrap=1000, seed=config.seed)
+    dev_predicted = model.extract(dev_parsed, vectors=dev_vectors)
+    dev_scores = score(dev_gold, dev_predicted, n_bootstrap=1000, seed=config.seed)
+    attribute_scores = attribute_accuracy(dev_gold, dev_predicted, schema)
+    log("dev attributes (events whose trigger and type are right): " + _attribute_line(attribute_scores))
     if config.refit_on_dev:
         mark = time.perf_counter()
         both = train_parsed + dev_gold_parsed
@@ -354,6 +373,7 @@ def train_model(
         both_vectors = None if train_vectors is None or dev_vectors is None else train_vectors + dev_vectors
         triggers.refit(both, both_vectors)
         arguments.fit(both, schema, both_vectors)
+        model.attributes.fit(both, schema)
         timings["refit"] = time.perf_counter() - mark
         log(f"refitted triggers and arguments on train + dev in {timings['refit']:.1f}s")
     if config.entities.refit_on_dev and config.entities.kind == "spacy_ner" and entities_from is None:
@@ -393,6 +413,7 @@ def train_model(
         ),
         "thresholds": {"trigger": model.triggers.threshold, "argument": model.arguments.threshold, **thresholds},
         "dev_scores": {m: _rounded(s.to_dict()) for m, s in dev_scores.metrics.items()},
+        "dev_attributes": attribute_scores,
         "timings_s": {k: round(v, 2) for k, v in timings.items()},
         "environment": {
             "eventcorpus": __version__,
@@ -420,6 +441,41 @@ def _dict_sha256(data: dict[str, Any]) -> str:
     import hashlib
 
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def attribute_accuracy(
+    gold: Sequence[AnnotationSet], predicted: Sequence[AnnotationSet], schema: Schema
+) -> dict[str, dict[str, Any]]:
+    """Per attribute: accuracy on the events found with the right trigger span and type, beside the
+    accuracy of always answering the schema's default, and the number of such events."""
+    pairs: list[tuple[dict[str, str], dict[str, str]]] = []
+    by_doc = {g.doc_id: g for g in gold}
+    for p in predicted:
+        g = by_doc.get(p.doc_id)
+        if g is None:
+            continue
+        gold_events = {(e.trigger.start, e.trigger.end, e.type): e.attributes for e in g.events}
+        for event in p.events:
+            found = gold_events.get((event.trigger.start, event.trigger.end, event.type))
+            if found is not None:
+                pairs.append((found, event.attributes))
+    out: dict[str, dict[str, Any]] = {}
+    for name, spec in schema.attributes.items():
+        right = sum(g.get(name, spec.default) == p.get(name, spec.default) for g, p in pairs)
+        default = sum(g.get(name, spec.default) == spec.default for g, _ in pairs)
+        out[name] = {
+            "events": len(pairs),
+            "accuracy": round(100 * right / len(pairs), 1) if pairs else None,
+            "default_accuracy": round(100 * default / len(pairs), 1) if pairs else None,
+        }
+    return out
+
+
+def _attribute_line(scores: dict[str, dict[str, Any]]) -> str:
+    return ", ".join(
+        f"{name} {s['accuracy']} (always {name} default: {s['default_accuracy']}; {s['events']} events)"
+        for name, s in scores.items()
+    )
 
 
 # --- loading -----------------------------------------------------------------------------------
@@ -455,7 +511,14 @@ def load_model(folder: str | Path, schema: Schema | None = None) -> EventModel:
             fix="retrain the model",
         )
     return EventModel(
-        config, schema or load_schema(), nlp, parts["triggers"], parts["arguments"], parts["entity_tagger"], meta
+        config,
+        schema or load_schema(),
+        nlp,
+        parts["triggers"],
+        parts["arguments"],
+        parts["entity_tagger"],
+        meta,
+        parts.get("attributes"),  # models saved before attributes were predicted have none
     )
 
 
@@ -516,6 +579,19 @@ def model_card(meta: dict[str, Any]) -> str:
             + (f"{ci[0]:.1f}–{ci[1]:.1f}" if ci else "n/a")
             + " |"
         )
+    attributes = meta.get("dev_attributes") or {}
+    if attributes:
+        lines += [
+            "",
+            "## Event attributes on the dev split",
+            "Accuracy (%) on the dev events whose trigger span and type the model found, beside always answering "
+            "the schema's default value.",
+            "",
+            "| attribute | accuracy | always the default | events |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        for name, s in attributes.items():
+            lines.append(f"| {name} | {s['accuracy']} | {s['default_accuracy']} | {s['events']} |")
     lines += [
         "",
         "## Intended use",

@@ -13,25 +13,14 @@ from eventcorpus.corpus import atomic_open, backup_existing, dumps, read_documen
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.extract.model import EventModel, load_model
 from eventcorpus.progress import track
-from eventcorpus.records import Document, Record, document_id, text_sha256
+from eventcorpus.records import Document, Record
 
 
 def _text_document(path: Path) -> Document:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise EventCorpusError(
-            "E014", f"byte offset {exc.start}: {exc.reason}", file=str(path), offset=exc.start
-        ) from exc
-    except OSError as exc:
-        raise EventCorpusError("E004", str(exc), file=str(path)) from exc
-    return Document(
-        id=document_id(text),
-        text=text,
-        title=path.stem,
-        source=path.name,
-        provenance=[{"file": str(path), "sha256": text_sha256(text)}],
-    )
+    """A raw article, cleaned exactly as ``eventcorpus ingest`` cleans it (same text, same id)."""
+    from eventcorpus.ingest import Defaults, load_patterns, read_txt
+
+    return read_txt(path, load_patterns(), Defaults())
 
 
 def read_inputs(path: str | Path) -> Iterator[Document]:
