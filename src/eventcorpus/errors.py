@@ -314,6 +314,36 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
         "decision does not fit the conflict",
         "Name an annotator of the conflict, both, neither or edit; an attribute takes one value (no both).",
     ),
+    ErrorSpec(
+        "E330",
+        "revision edit is malformed",
+        "Each line of the revision file is a JSON object with doc_id, op (one of the listed operations), the op's "
+        "fields and a non-empty reason; see docs/revisions.md.",
+    ),
+    ErrorSpec(
+        "E331",
+        "revision edit quotes text that is not at its offsets",
+        "Each edit repeats the text of the spans it names (trigger_text, filler_text, text); correct the offsets "
+        "or the quote so that text[start:end] equals it.",
+    ),
+    ErrorSpec(
+        "E332",
+        "revision edit names an item the annotation set does not hold",
+        "The event (trigger span and type), argument or entity must exist in the set being revised: check that "
+        "the edit was written against this adjudicated gold, or remove the edit.",
+    ),
+    ErrorSpec(
+        "E333",
+        "revision edit would leave the set inconsistent",
+        "An entity that an argument still points at cannot be removed, and an item cannot be added twice: "
+        "remove the argument first, or drop the duplicate edit.",
+    ),
+    ErrorSpec(
+        "E334",
+        "revision output would replace one of its inputs",
+        "Give --out a new file: the set being revised and the revision file are both kept as they are.",
+        USAGE,
+    ),
     # --- splits (E4xx) ---
     ErrorSpec(
         "E401",
