@@ -19,6 +19,7 @@ WikiEvents, RAMS, MAVEN, MAVEN-Arg, GENEVA, CASIE, MUC-4, ACE 2005 and ERE reade
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from eventcorpus.formats import Dropped
 from eventcorpus.formats._shared import note_dropped
 from eventcorpus.records import ARGUMENT_SPAN_LABEL, AnnotationSet, Argument, Document, Entity, Event, Record, Trigger
 from eventcorpus.schema import Schema
+from eventcorpus.tokens import sentences as split_sentences
 
 _DECODER = json.JSONDecoder()
 
@@ -389,8 +391,6 @@ class TokenIndex:
         self, start: int, end: int, *, doc_id: str, kind: str, item_id: str, dropped: list[Dropped]
     ) -> tuple[int, int] | None:
         """(first token, last token + 1) under ``start``-``end``; a span off token edges is snapped and noted."""
-        from bisect import bisect_left, bisect_right
-
         first = bisect_right(self.ends, start)
         last = bisect_left(self.starts, end) - 1
         if first > last:
@@ -407,3 +407,30 @@ class TokenIndex:
                 )
             )
         return first, last + 1
+
+
+def record_sentences(record: Record) -> list[list[tuple[int, int]]]:
+    """Token spans of the record's text by sentence, split further at every span edge.
+
+    spaCy's tokens, cut wherever an entity or trigger starts or ends inside one (``U.S`` in
+    ``U.S.``), so that writers of token-offset formats hold every span exactly.
+    """
+    text = record.document.text
+    edges: set[int] = set()
+    for entity in record.annotations.entities:
+        edges.update((entity.start, entity.end))
+    for event in record.annotations.events:
+        edges.update((event.trigger.start, event.trigger.end))
+    cuts = sorted(edges)
+    out: list[list[tuple[int, int]]] = []
+    for sentence in split_sentences(text):
+        tokens: list[tuple[int, int]] = []
+        for token in sentence:
+            start = token.start
+            for cut in cuts[bisect_right(cuts, token.start) : bisect_left(cuts, token.end)]:
+                tokens.append((start, cut))
+                start = cut
+            tokens.append((start, token.end))
+        if tokens:
+            out.append(tokens)
+    return out

@@ -36,10 +36,10 @@ from eventcorpus.formats._datasets import (
     json_objects,
     need,
     need_span,
+    record_sentences,
 )
 from eventcorpus.records import Record
 from eventcorpus.schema import Schema
-from eventcorpus.tokens import sentences as split_sentences
 
 CODE = "E172"
 DATASET = "maven"
@@ -156,8 +156,7 @@ def record_document(record: Record, dropped: list[Dropped]) -> dict[str, Any]:
     """The MAVEN object of one record."""
     text = record.document.text
     doc_id = record.id
-    found = [[(t.start, t.end) for t in s] for s in split_sentences(text)]
-    found = [s for s in found if s]
+    found = record_sentences(record)
     spans = [span for sentence in found for span in sentence]
     sentence_of = [n for n, sentence in enumerate(found) for _ in sentence]
     first_of = [0]

@@ -28,11 +28,18 @@ from typing import Any
 from eventcorpus.corpus import atomic_open, dumps
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped
-from eventcorpus.formats._datasets import DocumentBuilder, Labels, TokenIndex, dataset_document, json_objects, need
+from eventcorpus.formats._datasets import (
+    DocumentBuilder,
+    Labels,
+    TokenIndex,
+    dataset_document,
+    json_objects,
+    need,
+    record_sentences,
+)
 from eventcorpus.formats._shared import note_dropped
 from eventcorpus.records import Record
 from eventcorpus.schema import Schema
-from eventcorpus.tokens import sentences as split_sentences
 
 CODE = "E171"
 DATASET = "rams"
@@ -203,8 +210,7 @@ def record_example(record: Record, dropped: list[Dropped]) -> dict[str, Any]:
     """The RAMS object of one record (token offsets inclusive)."""
     text = record.document.text
     doc_id = record.id
-    sentences = [[(t.start, t.end) for t in sentence] for sentence in split_sentences(text)]
-    sentences = [s for s in sentences if s]
+    sentences = record_sentences(record)
     spans = [span for sentence in sentences for span in sentence]
     index = TokenIndex(spans)
     arguments = {a.entity_id for event in record.annotations.events for a in event.arguments}

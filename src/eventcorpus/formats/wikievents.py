@@ -36,11 +36,11 @@ from eventcorpus.formats._datasets import (
     dataset_document,
     json_objects,
     need,
+    record_sentences,
 )
 from eventcorpus.formats._shared import note_dropped
 from eventcorpus.records import Record
 from eventcorpus.schema import Schema
-from eventcorpus.tokens import sentences as split_sentences
 
 CODE = "E170"
 DATASET = "wikievents"
@@ -186,18 +186,13 @@ def record_line(record: Record, dropped: list[Dropped]) -> dict[str, Any]:
     """The WikiEvents object of one record."""
     text = record.document.text
     doc_id = record.id
-    found = split_sentences(text)
     spans: list[tuple[int, int]] = []
     sentences: list[Any] = []
     sentence_of: list[int] = []
-    for sentence in found:
-        triples = [[text[t.start : t.end], t.start, t.end] for t in sentence]
-        if not triples:
-            continue
-        sentences.append([triples, text[sentence[0].start : sentence[-1].end]])
-        for token in sentence:
-            spans.append((token.start, token.end))
-            sentence_of.append(len(sentences) - 1)
+    for sentence in record_sentences(record):
+        sentences.append([[[text[a:b], a, b] for a, b in sentence], text[sentence[0][0] : sentence[-1][1]]])
+        spans.extend(sentence)
+        sentence_of.extend([len(sentences) - 1] * len(sentence))
     index = TokenIndex(spans)
     entity_mentions: list[dict[str, Any]] = []
     written: dict[str, str] = {}
