@@ -32,6 +32,8 @@ from eventcorpus.schema import Schema
 from eventcorpus.tokens import sentences as split_sentences
 
 _DECODER = json.JSONDecoder()
+_MISSING = object()
+_NAMES = {dict: "object", list: "list", str: "string", int: "integer", float: "number", bool: "true/false"}
 
 
 def read_text(path: Path) -> str:
@@ -104,9 +106,12 @@ def need(
     where: str = "",
 ) -> Any:
     """``obj[key]`` when it exists with the JSON type ``kind``; else ``code`` naming the key expected."""
-    names = {dict: "object", list: "list", str: "string", int: "integer", float: "number", bool: "true/false"}
+    if type(obj) is dict:
+        value = obj.get(key, _MISSING)
+        if type(value) is kind or (isinstance(value, kind) and not isinstance(value, bool)):
+            return value
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    wanted = " or ".join(names.get(k, k.__name__) for k in kinds)
+    wanted = " or ".join(_NAMES.get(k, k.__name__) for k in kinds)
     place = f"{where} " if where else ""
     if not isinstance(obj, dict):
         raise EventCorpusError(
@@ -138,6 +143,8 @@ def need_span(
     value: Any, *, code: str, file: str, line: int | None, doc_id: str | None, what: str, key: str = "offset"
 ) -> tuple[int, int]:
     """A [start, end] pair of integers, else ``code`` naming ``key``."""
+    if type(value) is list and len(value) == 2 and type(value[0]) is int and type(value[1]) is int:
+        return value[0], value[1]
     if (
         not isinstance(value, (list, tuple))
         or len(value) != 2
@@ -241,7 +248,7 @@ class DocumentBuilder:
         self.labels = labels
         self.entities: list[Entity] = []
         self.events: list[Event] = []
-        self._spans: dict[tuple[int, int], str] = {}
+        self._arg_spans: dict[tuple[int, int], Entity] = {}
         self._ids: set[str] = set()
 
     def check_text(self, start: int, end: int, stored: Any, kind: str, item_id: str) -> None:
@@ -298,7 +305,6 @@ class DocumentBuilder:
         entity_id = self._new_id(item_id, "T")
         self.check_text(start, end, stored, "entity", entity_id)
         self.entities.append(Entity(entity_id, start, end, mapped, meta))
-        self._spans.setdefault((start, end), entity_id)
         return entity_id
 
     def span(
@@ -314,15 +320,15 @@ class DocumentBuilder:
         """The id of an argument span (label ARG) at ``start``-``end``: reused when one is already there."""
         self._valid(start, end, f"argument span {item_id}", code)
         self.check_text(start, end, stored, "argument", item_id or f"{start}-{end}")
-        for entity in self.entities:
-            if (entity.start, entity.end) == (start, end) and entity.label == ARGUMENT_SPAN_LABEL:
-                if meta:
-                    for key, value in meta.items():
-                        entity.meta.setdefault(key, value)
-                return entity.id
-        entity_id = self._new_id(item_id, "A")
-        self.entities.append(Entity(entity_id, start, end, ARGUMENT_SPAN_LABEL, dict(meta or {})))
-        return entity_id
+        found = self._arg_spans.get((start, end))
+        if found is not None:
+            for key, value in (meta or {}).items():
+                found.meta.setdefault(key, value)
+            return found.id
+        entity = Entity(self._new_id(item_id, "A"), start, end, ARGUMENT_SPAN_LABEL, dict(meta or {}))
+        self.entities.append(entity)
+        self._arg_spans[(start, end)] = entity
+        return entity.id
 
     def event(
         self,

@@ -69,7 +69,7 @@ def _record(obj: Any, line: int, file: str, options: dict[str, Any], labels: Lab
     text = need(obj, "text", str, **at)
     tokens = need(obj, "tokens", list, **at)
     sentences = need(obj, "sentences", list, **at)
-    if not all(isinstance(t, str) for t in tokens):
+    if not all(type(t) is str for t in tokens):
         raise EventCorpusError(CODE, "tokens must be strings", file=file, line=line, doc_id=doc_id, expected="tokens")
     spans, _ = align_tokens(text, tokens, 0, code="E181", file=file, line=line, doc_id=doc_id)
     sentence_ranges: list[list[int]] = []
