@@ -440,3 +440,20 @@ def record_sentences(record: Record) -> list[list[tuple[int, int]]]:
         if tokens:
             out.append(tokens)
     return out
+
+
+def note_unheld(record: Record, dropped: list[Dropped], fmt: str, *, untyped_spans: bool = False) -> None:
+    """Report what a dataset writer cannot hold: event attributes, and entity labels where spans are untyped."""
+    for event in record.annotations.events:
+        if event.attributes:
+            dropped.append(
+                Dropped(record.id, "attribute", event.id, event.trigger.start, f"{fmt} holds no event attributes")
+            )
+    if untyped_spans:
+        for entity in record.annotations.entities:
+            if entity.label != ARGUMENT_SPAN_LABEL:
+                dropped.append(
+                    Dropped(
+                        record.id, "label", entity.id, entity.start, f"{fmt} spans are untyped: {entity.label} not held"
+                    )
+                )

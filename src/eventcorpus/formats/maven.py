@@ -36,6 +36,7 @@ from eventcorpus.formats._datasets import (
     json_objects,
     need,
     need_span,
+    note_unheld,
     record_sentences,
 )
 from eventcorpus.records import Record
@@ -154,6 +155,7 @@ write_maven = write
 
 def record_document(record: Record, dropped: list[Dropped]) -> dict[str, Any]:
     """The MAVEN object of one record."""
+    note_unheld(record, dropped, "MAVEN")
     text = record.document.text
     doc_id = record.id
     found = record_sentences(record)

@@ -27,7 +27,15 @@ from typing import Any
 from eventcorpus.corpus import atomic_open, dumps
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped
-from eventcorpus.formats._datasets import DocumentBuilder, Labels, dataset_document, json_objects, need, need_span
+from eventcorpus.formats._datasets import (
+    DocumentBuilder,
+    Labels,
+    dataset_document,
+    json_objects,
+    need,
+    need_span,
+    note_unheld,
+)
 from eventcorpus.formats._shared import note_dropped
 from eventcorpus.records import ARGUMENT_SPAN_LABEL, Record
 from eventcorpus.schema import Schema
@@ -166,6 +174,7 @@ write_maven_arg = write
 
 def record_document(record: Record, dropped: list[Dropped]) -> dict[str, Any]:
     """The MAVEN-Arg object of one record."""
+    note_unheld(record, dropped, "MAVEN-Arg")
     text = record.document.text
     entities: dict[str, dict[str, Any]] = {}
     group_of: dict[str, str] = {}
@@ -181,8 +190,21 @@ def record_document(record: Record, dropped: list[Dropped]) -> dict[str, Any]:
             {"id": entity.id, "mention": text[entity.start : entity.end], "offset": [entity.start, entity.end]}
         )
     events: dict[str, dict[str, Any]] = {}
+    first_of: dict[str, str] = {}
+    for entity_id, group in group_of.items():
+        first_of.setdefault(group, entity_id)
     for event in record.annotations.events:
         group = str(event.meta.get("maven_event") or event.id)
+        if group in events and event.arguments:
+            dropped.append(
+                Dropped(
+                    record.id,
+                    "argument",
+                    event.id,
+                    event.trigger.start,
+                    "arguments move to the first mention of the event",
+                )
+            )
         entry = events.setdefault(group, {"id": group, "type": event.type, "mention": [], "argument": {}})
         if "type_id" in event.meta:
             entry["type_id"] = event.meta["type_id"]
@@ -199,11 +221,24 @@ def record_document(record: Record, dropped: list[Dropped]) -> dict[str, Any]:
                 target = spans[argument.entity_id]
                 fillers.append({"content": text[target.start : target.end], "offset": [target.start, target.end]})
             elif argument.entity_id in group_of:
-                filler = {"entity_id": group_of[argument.entity_id]}
-                if filler not in fillers:
-                    fillers.append(filler)
+                group = group_of[argument.entity_id]
+                if first_of[group] != argument.entity_id:
+                    dropped.append(
+                        Dropped(
+                            record.id,
+                            "argument",
+                            f"{event.id}:{argument.role}",
+                            None,
+                            f"names entity {group}, read back at its first mention {first_of[group]}",
+                        )
+                    )
+                fillers.append({"entity_id": group})
             else:
                 dropped.append(Dropped(record.id, "argument", f"{event.id}:{argument.role}", None, "entity not found"))
+    used = {a.entity_id for event in record.annotations.events for a in event.arguments}
+    for entity_id, span in spans.items():
+        if entity_id not in used:
+            dropped.append(Dropped(record.id, "entity", entity_id, span.start, "an ARG span that fills no role"))
     return {
         "id": record.id,
         "title": record.document.title or "",

@@ -29,7 +29,7 @@ from typing import Any
 from eventcorpus.corpus import atomic_open, dumps
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped
-from eventcorpus.formats._datasets import DocumentBuilder, Labels, dataset_document, json_objects, need
+from eventcorpus.formats._datasets import DocumentBuilder, Labels, dataset_document, json_objects, need, note_unheld
 from eventcorpus.formats._shared import note_dropped
 from eventcorpus.records import Record
 from eventcorpus.schema import Schema
@@ -192,6 +192,7 @@ write_muc4 = write
 
 def record_templates(record: Record, dropped: list[Dropped]) -> dict[str, Any]:
     """The GTT object of one record."""
+    note_unheld(record, dropped, "MUC-4", untyped_spans=True)
     text = record.document.text
     by_id = record.annotations.entity_by_id()
     used: set[str] = set()

@@ -35,6 +35,7 @@ from eventcorpus.formats._datasets import (
     dataset_document,
     json_objects,
     need,
+    note_unheld,
     record_sentences,
 )
 from eventcorpus.formats._shared import note_dropped
@@ -145,6 +146,18 @@ def _record(obj: Any, line: int, file: str, options: dict[str, Any], labels: Lab
             raise EventCorpusError(
                 CODE, f"evt_triggers[{index}] has no event type", file=file, line=line, doc_id=doc_id
             )
+        if (start, end) in triggers:
+            note_dropped(
+                options,
+                Dropped(
+                    doc_id,
+                    "event",
+                    f"evt_triggers[{index}]",
+                    None,
+                    "a second trigger on the same span (links cannot tell them apart)",
+                ),
+            )
+            continue
         triggers[(start, end)] = (start, end, types)
     links: dict[tuple[int, int], list[tuple[str, str]]] = {key: [] for key in triggers}
     for index, link in enumerate(need(obj, "gold_evt_links", list, **at)):
@@ -208,6 +221,7 @@ write_rams = write
 
 def record_example(record: Record, dropped: list[Dropped]) -> dict[str, Any]:
     """The RAMS object of one record (token offsets inclusive)."""
+    note_unheld(record, dropped, "RAMS", untyped_spans=True)
     text = record.document.text
     doc_id = record.id
     sentences = record_sentences(record)
@@ -225,6 +239,8 @@ def record_example(record: Record, dropped: list[Dropped]) -> dict[str, Any]:
     ent_spans: dict[tuple[int, int], list[list[Any]]] = {}
     evt_triggers: list[list[Any]] = []
     links: list[list[Any]] = []
+    seen_triggers: set[tuple[int, int]] = set()
+    linked: set[str] = set()
     for number, event in enumerate(record.annotations.events):
         place = index.locate(
             event.trigger.start, event.trigger.end, doc_id=doc_id, kind="event", item_id=event.id, dropped=dropped
@@ -232,6 +248,12 @@ def record_example(record: Record, dropped: list[Dropped]) -> dict[str, Any]:
         if place is None:
             continue
         trigger: list[Any] = [place[0], place[1] - 1]
+        if (place[0], place[1]) in seen_triggers:
+            dropped.append(
+                Dropped(doc_id, "event", event.id, event.trigger.start, "RAMS tells events apart by trigger span only")
+            )
+            continue
+        seen_triggers.add((place[0], place[1]))
         evt_triggers.append([*trigger, [[event.type, 1.0]]])
         stored = event.meta.get("rams_role_ids") or []
         for k, argument in enumerate(event.arguments):
@@ -248,6 +270,9 @@ def record_example(record: Record, dropped: list[Dropped]) -> dict[str, Any]:
             span: list[Any] = [a, b - 1]
             ent_spans.setdefault((a, b - 1), [*span, []])[2].append([role_id, 1.0])
             links.append([trigger, span, role_id])
+            linked.add(argument.entity_id)
+    for entity_id in sorted(set(ent_places) - linked):
+        dropped.append(Dropped(doc_id, "entity", entity_id, None, "fills a role only in events RAMS could not hold"))
     return {
         "doc_key": doc_id,
         "language_id": str(record.document.meta.get("language_id") or "eng"),

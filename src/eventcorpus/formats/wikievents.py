@@ -36,6 +36,7 @@ from eventcorpus.formats._datasets import (
     dataset_document,
     json_objects,
     need,
+    note_unheld,
     record_sentences,
 )
 from eventcorpus.formats._shared import note_dropped
@@ -184,6 +185,7 @@ write_wikievents = write
 
 def record_line(record: Record, dropped: list[Dropped]) -> dict[str, Any]:
     """The WikiEvents object of one record."""
+    note_unheld(record, dropped, "WikiEvents")
     text = record.document.text
     doc_id = record.id
     spans: list[tuple[int, int]] = []
