@@ -516,3 +516,13 @@ def test_convert_wikievents_to_rams_reports_entities_rams_cannot_hold(tmp_path: 
     fillers = {(r.id, a.entity_id) for r in records for e in r.annotations.events for a in e.arguments}
     idle = {(r.id, e.id) for r in records for e in r.annotations.entities} - fillers
     assert {(d.doc_id, d.item_id) for d in not_arguments} == idle and idle
+
+
+def test_validate_takes_arg_spans_for_argument_fillers_not_unknown_entities() -> None:
+    """V008 called every RAMS argument span an unknown entity label."""
+    from eventcorpus.validate import validate
+
+    records, _ = read("rams", DATA / "rams.jsonlines")
+    report = validate(records, schema=load_schema())
+    assert report.count("V008") == 0
+    assert report.count("V009") == 2  # the AIDA event types stay as they are, and are reported

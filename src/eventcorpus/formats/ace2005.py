@@ -143,7 +143,16 @@ def _record(apf: Path, schema: Schema, options: dict[str, Any], annotator: str) 
                     )
                     continue
                 arguments.append((role, mentions[refid]))
-            meta = {"event_id": event.get("ID"), "genericity": event.get("GENERICITY"), "tense": event.get("TENSE")}
+            event_meta: dict[str, Any] = {
+                "event_id": event.get("ID"),
+                "genericity": event.get("GENERICITY"),
+                "tense": event.get("TENSE"),
+            }
+            extent = mention.find("extent/charseq")
+            if extent is not None:
+                found_extent = markup.span(integer(extent, "START", **at), integer(extent, "END", **at) + 1)
+                if found_extent is not None:
+                    event_meta["extent"] = list(found_extent)
             builder.event(
                 event_type,
                 start,
@@ -152,7 +161,7 @@ def _record(apf: Path, schema: Schema, options: dict[str, Any], annotator: str) 
                 code="E182",
                 item_id=mention_id,
                 stored=stored,
-                meta={k: v for k, v in meta.items() if v is not None},
+                meta={k: v for k, v in event_meta.items() if v is not None},
             )
             attributes = {
                 name: value.lower()

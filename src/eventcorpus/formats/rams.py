@@ -195,6 +195,11 @@ def _record(obj: Any, line: int, file: str, options: dict[str, Any], labels: Lab
         builder.event(
             types[0], a, b, [(role_name(role_id), span) for role_id, span in links[key]], code="E182", meta=meta
         )
+    for relation_key in ("rel_triggers", "gold_rels"):
+        for number, _ in enumerate(obj.get(relation_key) or []):
+            note_dropped(
+                options, Dropped(doc_id, "relation", f"{relation_key}[{number}]", None, "the schema has no relations")
+            )
     fields = {k: obj[k] for k in ("language_id", "split") if k in obj}
     url = obj.get("source_url") if isinstance(obj.get("source_url"), str) else None
     document = dataset_document(doc_id, text, DATASET, file, line, url=url, meta={**fields, "sentences": ranges})

@@ -129,7 +129,7 @@ def _record(obj: Any, line: int, file: str, options: dict[str, Any], labels: Lab
             stored=mention.get("text"),
             meta=meta,
         )
-    known = {e.id for e in builder.entities}
+    known = {e.id: e for e in builder.entities}
     for index, mention in enumerate(need(obj, "event_mentions", list, **at)):
         what = f"event_mentions[{index}]"
         event_id = str(need(mention, "id", str, where=what, **at))
@@ -146,6 +146,8 @@ def _record(obj: Any, line: int, file: str, options: dict[str, Any], labels: Lab
                     Dropped(doc_id, "argument", f"{event_id}:{role}", start, f"entity {entity_id} is not in the file"),
                 )
                 continue
+            target = known[entity_id]
+            builder.check_text(target.start, target.end, argument.get("text"), "argument", f"{event_id}:{role}")
             arguments.append((role, entity_id))
         meta = {"sent_idx": trigger["sent_idx"]} if "sent_idx" in trigger else {}
         builder.event(
