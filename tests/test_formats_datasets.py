@@ -526,3 +526,29 @@ def test_validate_takes_arg_spans_for_argument_fillers_not_unknown_entities() ->
     report = validate(records, schema=load_schema())
     assert report.count("V008") == 0
     assert report.count("V009") == 2  # the AIDA event types stay as they are, and are reported
+
+
+@pytest.mark.parametrize("name", ["wikievents", "rams", "maven", "maven-arg", "geneva", "muc4"])
+def test_empty_file_or_a_folder_is_a_coded_error_not_an_empty_output(tmp_path: Path, name: str) -> None:
+    empty = tmp_path / "empty.json"
+    empty.write_text("\n")
+    with pytest.raises(EventCorpusError) as info:
+        read(name, empty)
+    assert info.value.code == "E012"
+    with pytest.raises(EventCorpusError) as info:
+        read(name, tmp_path)
+    assert info.value.code == "E004" and "folder" in info.value.detail
+
+
+def test_json_list_and_pretty_objects_are_read_with_their_lines(tmp_path: Path) -> None:
+    rows = lines(DATA / "geneva.json")
+    listed = tmp_path / "all_data.json"
+    listed.write_text("[\n" + ",\n".join(json.dumps(r, indent=1) for r in rows) + "\n]\n")
+    records, _ = read("geneva", listed)
+    assert [r.id for r in records] == [r["wnd_id"] for r in rows]
+    rows[1].pop("tokens")
+    listed.write_text("[\n" + ",\n".join(json.dumps(r, indent=1) for r in rows) + "\n]\n")
+    with pytest.raises(EventCorpusError) as info:
+        read("geneva", listed)
+    second = listed.read_text().splitlines().index("{", 2) + 1
+    assert (info.value.code, info.value.line) == ("E174", second)

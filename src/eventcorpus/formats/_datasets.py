@@ -55,9 +55,15 @@ def json_objects(path: Path, text: str | None = None) -> Iterator[tuple[int, Any
     pretty-printed objects written one after the other. Malformed JSON is E005 at its line.
     """
     file = str(path)
+    if path.is_dir():
+        raise EventCorpusError(
+            "E004", "is a folder", file=file, expected="the dataset's JSON file (train, dev or test) itself"
+        )
     data = read_text(path) if text is None else text
     length = len(data)
     pos = _skip(data, 0)
+    if pos >= length:
+        raise EventCorpusError("E012", "the file holds no JSON object", file=file)
     in_list = pos < length and data[pos] == "["
     if in_list:
         pos = _skip(data, pos + 1)
