@@ -438,6 +438,8 @@ def test_bad_ldc_file_names_the_attribute_expected(
         read(name, tmp_path / folder)
     assert info.value.code == code and info.value.file == str(target) and info.value.doc_id
     assert edit[0].strip('="') in (info.value.expected or "")
+    bad_line = next(n for n, text in enumerate(target.read_text().splitlines(), 1) if edit[1] in text)
+    assert info.value.line == bad_line
 
 
 def test_ldc_annotation_without_its_source_is_e179(tmp_path: Path) -> None:

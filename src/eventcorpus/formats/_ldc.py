@@ -72,14 +72,29 @@ def parse_xml(path: Path, code: str) -> ET.Element:
         raise EventCorpusError("E004", str(exc), file=str(path)) from exc
 
 
+def line_of(file: str, element: ET.Element) -> int | None:
+    """The line of ``file`` where ``element`` starts, found by its tag and first attribute (error path only)."""
+    try:
+        text = Path(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    first = next(iter(element.attrib.items()), None)
+    pattern = rf"<{re.escape(element.tag)}\b"
+    if first is not None:
+        pattern += rf"[^>]*\b{re.escape(first[0])}=[\"']{re.escape(first[1])}[\"']"
+    found = re.search(pattern, text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
 def attribute(element: ET.Element, name: str, *, code: str, file: str, doc_id: str | None) -> str:
-    """``element``'s attribute ``name``; ``code`` naming the attribute expected when it is missing."""
+    """``element``'s attribute ``name``; ``code`` naming the attribute expected (and the line) when it is missing."""
     value = element.get(name)
     if value is None:
         raise EventCorpusError(
             code,
             f"<{element.tag} {' '.join(f'{k}={v!r}' for k, v in list(element.attrib.items())[:3])}> has no {name}",
             file=file,
+            line=line_of(file, element),
             doc_id=doc_id,
             expected=f"attribute {name!r} on <{element.tag}>",
         )
@@ -93,5 +108,10 @@ def integer(element: ET.Element, name: str, *, code: str, file: str, doc_id: str
         return int(value)
     except ValueError as exc:
         raise EventCorpusError(
-            code, f"<{element.tag}> {name}={value!r}", file=file, doc_id=doc_id, expected=f"{name}: an integer"
+            code,
+            f"<{element.tag}> {name}={value!r}",
+            file=file,
+            line=line_of(file, element),
+            doc_id=doc_id,
+            expected=f"{name}: an integer",
         ) from exc
