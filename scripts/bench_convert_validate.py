@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/bench_convert_validate.py [--docs 100000] [--repeat 1] [--seed 0] [--keep DIR]
     .venv/bin/python scripts/bench_convert_validate.py --docs 10000 --profile validate
+    .venv/bin/python scripts/bench_convert_validate.py --docs 2000 --readers-only [--reader-docs 2000]
 
 Builds a synthetic canonical corpus of ``--docs`` documents (about 2,000 characters, 20
 entities and 5 events with arguments each; a fixed seed), then, in ONE run, times on the same
@@ -17,6 +18,13 @@ Each stage runs in its own process at 10,000 documents and at ``--docs`` (when l
 the peak RSS of each stage is its own: flat memory means the two figures stay close. Prints
 each stage's time, its ratio to the tokenizer time of the same size (floor: <= 2.0x) and its
 peak RSS. ``--profile STAGE`` prints the top functions of one stage (cProfile) instead.
+
+Then, in the same run (``--no-readers`` skips it, ``--readers-only`` does only this), the
+readers of the field's public event datasets: the first ``--reader-docs`` documents (default
+1,000, so the run stays quick) are written in each dataset's layout (by the project's writers
+where the format has one, by a small generator here for GENEVA, CASIE, ACE 2005 and ERE),
+then each file is read back to canonical records and timed as a ratio to spaCy's tokenizer
+over the same texts, in the same process.
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ from eventcorpus.records import text_sha256
 from eventcorpus.schema import load_schema
 
 STAGES = ("tokenizer", "spacy", "hf", "validate")
+READERS = ("wikievents", "rams", "maven", "maven-arg", "geneva", "casie", "muc4", "ace2005", "ere")
 FLOOR = 2.0
 SMALL = 10_000
 COMMON_TEXT = (
@@ -220,6 +229,182 @@ def profile(stage: str, corpus: Path) -> None:
     stats.sort_stats("tottime").print_stats(20)
 
 
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _write_casie_ace_ere(record: Any, number: int, casie: Path, ace: Path, ere: Path) -> None:
+    """One record as a CASIE annotation, an ACE .sgm/.apf.xml pair and an ERE source/annotation pair."""
+    text = record.document.text
+    by_id = record.annotations.entity_by_id()
+    events = [
+        {
+            "index": event.id,
+            "type": event.type.split(":")[0],
+            "subtype": event.type.split(":")[-1],
+            "realis": "Actual",
+            "nugget": {
+                "startOffset": event.trigger.start,
+                "endOffset": event.trigger.end,
+                "index": f"N{event.id}",
+                "text": text[event.trigger.start : event.trigger.end],
+            },
+            "argument": [
+                {
+                    "index": a.entity_id,
+                    "startOffset": by_id[a.entity_id].start,
+                    "endOffset": by_id[a.entity_id].end,
+                    "text": text[by_id[a.entity_id].start : by_id[a.entity_id].end],
+                    "role": {"type": a.role},
+                    "type": by_id[a.entity_id].label,
+                }
+                for a in event.arguments
+            ],
+        }
+        for event in record.annotations.events
+    ]
+    source = f"{number:07d}.txt"
+    obj = {"content": text, "sourcefile": source, "cyberevent": {"hopper": [{"index": 0, "events": events}]}}
+    (casie / f"{number:07d}.json").write_text(json.dumps(obj), encoding="utf-8")
+    # ACE: offsets count in the .sgm text without tags, ends inclusive
+    head = f"<DOC>\n<DOCID> {record.id} </DOCID>\n<BODY>\n<TEXT>\n"
+    body = _xml(text)
+    sgm_plain = f"\n {record.id} \n\n\n"  # the tagless text before the body
+    shift = len(sgm_plain)
+    escaped_at = [0]
+    for char in text:
+        escaped_at.append(escaped_at[-1] + len(_xml(char)))
+
+    def charseq(start: int, end: int) -> str:
+        first, last = shift + escaped_at[start], shift + escaped_at[end] - 1
+        return f'<charseq START="{first}" END="{last}">{_xml(text[start:end])}</charseq>'
+
+    parts = [
+        f'<?xml version="1.0"?>\n<source_file URI="{record.id}.sgm" SOURCE="newswire" TYPE="text">',
+        f'<document DOCID="{record.id}">',
+    ]
+    for entity in record.annotations.entities:
+        parts.append(
+            f'<entity ID="{entity.id}" TYPE="{entity.label}"><entity_mention ID="{entity.id}-1" TYPE="NAM">'
+            f"<extent>{charseq(entity.start, entity.end)}</extent><head>{charseq(entity.start, entity.end)}</head>"
+            "</entity_mention></entity>"
+        )
+    for event in record.annotations.events:
+        kind, _, sub = event.type.partition(":")
+        arguments = "".join(
+            f'<event_mention_argument REFID="{a.entity_id}-1" ROLE="{a.role}"><extent>'
+            f"{charseq(by_id[a.entity_id].start, by_id[a.entity_id].end)}</extent></event_mention_argument>"
+            for a in event.arguments
+        )
+        parts.append(
+            f'<event ID="{event.id}" TYPE="{kind}" SUBTYPE="{sub}"><event_mention ID="{event.id}-1">'
+            f"<anchor>{charseq(event.trigger.start, event.trigger.end)}</anchor>{arguments}</event_mention></event>"
+        )
+    parts.append("</document>\n</source_file>\n")
+    (ace / f"{number:07d}.sgm").write_text(f"{head}{body}\n</TEXT>\n</BODY>\n</DOC>\n", encoding="utf-8")
+    (ace / f"{number:07d}.apf.xml").write_text("".join(parts), encoding="utf-8")
+    # ERE: offset + length counted in the source file with its tags
+    opening = f'<DOC id="{record.id}">\n<TEXT>\n'
+    (ere / "source" / f"{record.id}.xml").write_text(f"{opening}{body}\n</TEXT>\n</DOC>\n", encoding="utf-8")
+
+    def where(start: int, end: int) -> str:
+        first = len(opening) + escaped_at[start]
+        return f'offset="{first}" length="{escaped_at[end] - escaped_at[start]}"'
+
+    ere_parts = [
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<deft_ere doc_id="{record.id}" source_type="newswire"><entities>'
+    ]
+    for entity in record.annotations.entities:
+        ere_parts.append(
+            f'<entity id="{entity.id}" type="{entity.label}"><entity_mention id="{entity.id}-1" noun_type="NAM" '
+            f"{where(entity.start, entity.end)}><mention_text>{_xml(text[entity.start : entity.end])}</mention_text>"
+            "</entity_mention></entity>"
+        )
+    ere_parts.append("</entities><hoppers>")
+    for event in record.annotations.events:
+        kind, _, sub = event.type.partition(":")
+        arguments = "".join(
+            f'<em_arg entity_id="{a.entity_id}" entity_mention_id="{a.entity_id}-1" role="{a.role}" realis="true">'
+            f"{_xml(text[by_id[a.entity_id].start : by_id[a.entity_id].end])}</em_arg>"
+            for a in event.arguments
+        )
+        ere_parts.append(
+            f'<hopper id="h-{event.id}"><event_mention id="{event.id}" type="{kind}" subtype="{sub}" realis="actual">'
+            f"<trigger {where(event.trigger.start, event.trigger.end)}>"
+            f"{_xml(text[event.trigger.start : event.trigger.end])}</trigger>{arguments}</event_mention></hopper>"
+        )
+    ere_parts.append("</hoppers></deft_ere>\n")
+    (ere / "ere" / f"{record.id}.rich_ere.xml").write_text("".join(ere_parts), encoding="utf-8")
+
+
+def dataset_files(records: list[Any], folder: Path) -> dict[str, Path]:
+    """Write ``records`` in every dataset layout the readers take; return the path to read per format."""
+    from eventcorpus.formats import get_format
+    from eventcorpus.formats.wikievents import record_line
+
+    schema = load_schema()
+    files: dict[str, Path] = {}
+    for name in ("wikievents", "rams", "maven", "maven-arg", "muc4"):
+        files[name] = folder / f"{name}.jsonl"
+        get_format(name).write(iter(records), files[name], schema=schema, options={})
+    files["geneva"] = folder / "geneva.json"
+    casie = folder / "casie" / "annotation"
+    ace = folder / "ace2005"
+    ere = folder / "ere"
+    for path in (casie, ace, ere / "ere", ere / "source"):
+        path.mkdir(parents=True, exist_ok=True)
+    with files["geneva"].open("w", encoding="utf-8") as geneva:
+        for number, record in enumerate(records):
+            line = record_line(record, [])
+            window = {
+                "doc_id": record.id,
+                "wnd_id": f"{record.id}_w",
+                "sentence": record.document.text,
+                "tokens": line["tokens"],
+                "entity_mentions": [{k: m[k] for k in ("id", "start", "end", "text")} for m in line["entity_mentions"]],
+                "event_mentions": line["event_mentions"],
+            }
+            geneva.write(json.dumps(window) + "\n")
+            _write_casie_ace_ere(record, number, casie, ace, ere)
+    files.update({"casie": folder / "casie", "ace2005": ace, "ere": ere})
+    return files
+
+
+def time_readers(corpus: Path, docs: int, repeat: int) -> None:
+    """Write the first ``docs`` documents in each dataset layout, read each back, time it against the tokenizer."""
+    from eventcorpus.formats import get_format
+    from eventcorpus.tokens import blank_pipeline
+
+    schema = load_schema()
+    records = []
+    for record in get_format("canonical").read(corpus, schema=schema, options={}):
+        if len(records) >= docs:
+            break
+        records.append(record)
+    tokenizer = blank_pipeline().tokenizer
+    tokenizer("Warm up the tokenizer.")
+    with tempfile.TemporaryDirectory() as tmp:
+        files = dataset_files(records, Path(tmp))
+        print(f"readers: {len(records)} documents in each dataset layout")
+        print(f"{'reader':<11} {'docs':>6} {'seconds':>9} {'tokenizer s':>12} {'x tokenizer':>12} {'dropped':>8}")
+        for name in READERS:
+            best: tuple[float, float, int, int] | None = None
+            for _ in range(max(1, repeat)):
+                dropped: list[Any] = []
+                began = time.perf_counter()
+                read = list(get_format(name).read(files[name], schema=schema, options={"dropped": dropped}))
+                seconds = time.perf_counter() - began
+                began = time.perf_counter()
+                for record in read:
+                    tokenizer(record.document.text)
+                reference = time.perf_counter() - began
+                if best is None or seconds / reference < best[0] / best[1]:
+                    best = (seconds, reference, len(read), len(dropped))
+            assert best is not None
+            seconds, reference, count, lost = best
+            print(f"{name:<11} {count:>6} {seconds:>9.3f} {reference:>12.3f} {seconds / reference:>11.2f}x {lost:>8}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=100_000)
@@ -228,6 +413,9 @@ def main() -> None:
     parser.add_argument("--profile", choices=STAGES, help="Profile one stage instead of timing all.")
     parser.add_argument("--stages", default=",".join(STAGES), help="Comma-separated stages to time.")
     parser.add_argument("--repeat", type=int, default=1, help="Run each stage this many times; keep the fastest.")
+    parser.add_argument("--reader-docs", type=int, default=1000, help="Documents per dataset file for the readers.")
+    parser.add_argument("--no-readers", action="store_true", help="Skip timing the dataset readers.")
+    parser.add_argument("--readers-only", action="store_true", help="Time only the dataset readers.")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -243,6 +431,9 @@ def main() -> None:
         print(f"corpus: {args.docs} documents, {size:.0f} MiB, built in {time.perf_counter() - began:.1f} s")
         if args.profile:
             profile(args.profile, corpus)
+            return
+        if args.readers_only:
+            time_readers(corpus, min(args.reader_docs, args.docs), args.repeat)
             return
         sizes = sorted({min(SMALL, args.docs), args.docs})
         stages = [s for s in args.stages.split(",") if s]
@@ -278,6 +469,8 @@ def main() -> None:
                     f"{large['peak_rss_mib']:.0f} MiB at {sizes[1]} ({growth:.2f}x)"
                 )
         print("floor (each <= 2.0x the tokenizer):", "met" if not failed else "NOT met")
+        if not args.no_readers:
+            time_readers(corpus, min(args.reader_docs, args.docs), args.repeat)
 
 
 if __name__ == "__main__":

@@ -170,6 +170,80 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
         "Fix the row named: documents need _id and text; entities documentId, begin, end, type.",
     ),
     ErrorSpec("E157", "--fix would overwrite the input", "Write the fixed records to a new file.", USAGE),
+    # the field's public event datasets (WikiEvents, RAMS, MAVEN, GENEVA, CASIE, MUC-4, ACE, ERE): E170-E199
+    ErrorSpec(
+        "E170",
+        "WikiEvents record is malformed",
+        "Each line needs doc_id, text, tokens, sentences, entity_mentions and event_mentions "
+        "(the layout of data/wikievents in raspberryice/gen-arg).",
+    ),
+    ErrorSpec(
+        "E171",
+        "RAMS record is malformed",
+        "Each line needs doc_key, sentences, ent_spans, evt_triggers and gold_evt_links (RAMS 1.0 .jsonlines).",
+    ),
+    ErrorSpec(
+        "E172",
+        "MAVEN record is malformed",
+        "Each line needs id, title, content [{sentence, tokens}] and events (or candidates), as in MAVEN's DataFormat.md.",
+    ),
+    ErrorSpec(
+        "E173",
+        "MAVEN-Arg record is malformed",
+        "Each line needs id, document, entities and events with character offsets, as in MAVEN-Arg's README.",
+    ),
+    ErrorSpec(
+        "E174",
+        "GENEVA record is malformed",
+        "Each line needs doc_id, wnd_id, sentence, tokens, entity_mentions and event_mentions (GENEVA all_data.json).",
+    ),
+    ErrorSpec(
+        "E175",
+        "CASIE annotation is malformed",
+        "Each file needs sourcefile, content (or its source .txt) and cyberevent.hopper[].events[] with nugget offsets.",
+    ),
+    ErrorSpec(
+        "E176",
+        "CASIE source text not found or different",
+        "Keep data/annotation/*.json beside data/source/*.txt (or give files that carry 'content').",
+    ),
+    ErrorSpec(
+        "E177",
+        "MUC-4 template record is malformed",
+        "Each record needs docid, doctext and templates (GTT) or extracts (GRIT) of role -> entities -> mentions.",
+    ),
+    ErrorSpec(
+        "E178",
+        "ACE 2005 APF file is malformed",
+        "Give the .apf.xml of the LDC release unchanged (source_file/document, charseq START and END).",
+    ),
+    ErrorSpec(
+        "E179",
+        "LDC source text not found",
+        "Keep each .apf.xml beside its .sgm (ACE) and each .rich_ere.xml where its source file can be found (ERE).",
+        USAGE,
+    ),
+    ErrorSpec(
+        "E180",
+        "ERE annotation file is malformed",
+        "Give the .rich_ere.xml of the LDC release unchanged (deft_ere, offset and length on every mention).",
+    ),
+    ErrorSpec(
+        "E181",
+        "tokens do not align with the dataset's text",
+        "Keep the file's text and tokens together as the dataset ships them.",
+    ),
+    ErrorSpec(
+        "E182",
+        "span outside the document",
+        "Offsets must fall inside the document (token indices within the tokens, characters within the text).",
+    ),
+    ErrorSpec(
+        "E183",
+        "no files of this dataset in the folder",
+        "Give the dataset's file, or a folder holding its files (see docs/formats.md for each layout).",
+        USAGE,
+    ),
     # --- doccano (E2xx) ---
     ErrorSpec(
         "E200",

@@ -26,7 +26,7 @@ from spacy.attrs import IDX, IS_SPACE, LENGTH
 
 from eventcorpus.corpus import atomic_open, backup_existing, dumps
 from eventcorpus.errors import EventCorpusError
-from eventcorpus.records import UNANNOTATED, Record, text_sha256
+from eventcorpus.records import ARGUMENT_SPAN_LABEL, UNANNOTATED, Record, text_sha256
 from eventcorpus.schema import Schema
 from eventcorpus.tokens import blank_pipeline
 
@@ -498,7 +498,7 @@ class _Checker:
             self.unique(str(entity["id"]), ids, doc_id, line, item)
             label = str(entity["label"])
             entity_labels.setdefault(str(entity["id"]), label)
-            if label not in self.entity_labels:
+            if label not in self.entity_labels and label != ARGUMENT_SPAN_LABEL:
                 self.hit("V008", Location(doc_id, line, item, detail=f"label {label!r}"))
             span = self.span(entity["start"], entity["end"], text, doc_id, line, item, starts, ends)
             if span is None:

@@ -33,6 +33,16 @@ FORMATS: dict[str, str] = {
     "conll": "eventcorpus.formats.conll",
     "spacy": "eventcorpus.formats.spacy",
     "hf": "eventcorpus.formats.hf",
+    # the field's public event datasets (docs/formats.md)
+    "wikievents": "eventcorpus.formats.wikievents",
+    "rams": "eventcorpus.formats.rams",
+    "maven": "eventcorpus.formats.maven",
+    "maven-arg": "eventcorpus.formats.maven_arg",
+    "geneva": "eventcorpus.formats.geneva",
+    "casie": "eventcorpus.formats.casie",
+    "muc4": "eventcorpus.formats.muc4",
+    "ace2005": "eventcorpus.formats.ace2005",
+    "ere": "eventcorpus.formats.ere",
 }
 
 
