@@ -235,6 +235,7 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
 
     runner.run("agree", pass_outputs, [agreement_file], agree)
 
+    adjudicated_file = runner.path("adjudicated.jsonl")
     gold_file = runner.path("gold.jsonl")
     conflicts_file = runner.path("conflicts.jsonl")
 
@@ -243,25 +244,18 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
     def adjudicate_gold() -> dict[str, Any]:
         from eventcorpus.adjudicate import adjudicate_folder
         from eventcorpus.agreement import agreement_with_gold, gold_agreement_summary, read_annotator_sets
-        from eventcorpus.validate import validate
 
         result, _ = adjudicate_folder(
             passes_dir,
-            gold_file,
+            adjudicated_file,
             strategy=settings.strategy,
             conflicts_path=conflicts_file,
             review_path=runner.path("review.jsonl"),
             decisions_path=decisions_file,
         )
-        report = validate(gold_file, schema=schema)
-        if report.errors:
-            raise EventCorpusError(
-                "E751",
-                f"the gold has {report.errors} validation errors; run `eventcorpus validate {gold_file}`",
-                file=str(gold_file),
-            )
+        _check_valid(adjudicated_file, schema)
         with_gold = agreement_with_gold(
-            read_annotator_sets(passes_dir), {r.id: r.annotations for r in read_records(gold_file)}
+            read_annotator_sets(passes_dir), {r.id: r.annotations for r in read_records(adjudicated_file)}
         )
         write_json(gold_agreement_file, {a: found.to_dict() for a, found in with_gold.items()})
         summary = result.summary()
@@ -273,12 +267,38 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
     adjudicated = runner.run(
         "adjudicate",
         [*pass_outputs, *([decisions_file] if decisions_file else [])],
-        [gold_file, conflicts_file, gold_agreement_file],
+        [adjudicated_file, conflicts_file, gold_agreement_file],
         adjudicate_gold,
+    )
+    revision_file = (
+        root / "corpus" / "annotations" / provenance.revision.file if provenance.revision is not None else None
+    )
+
+    def revise_gold() -> dict[str, Any]:
+        from eventcorpus.revise import revise_file
+
+        records = list(read_records(adjudicated_file))
+        if revision_file is None:  # no revision declared: gold is the adjudicated set
+            write_records(gold_file, records)
+            return {"edits": 0}
+        result = revise_file(records, revision_file, annotator=GOLD_ANNOTATOR, schema=schema)
+        write_records(gold_file, result.records)
+        _check_valid(gold_file, schema)
+        return {**result.summary(), "file": revision_file.name}
+
+    revised = runner.run(
+        "revise",
+        [adjudicated_file, *([revision_file] if revision_file else [])],
+        [gold_file],
+        revise_gold,
     )
     readme_file = root / "corpus" / "README.md"
     if settings.strategy == DECISIONS and settings.decisions is None:  # the corpus's own gold, not an experiment
-        update_generated_block(readme_file, ADJUDICATION_BLOCK, "\n".join(adjudication_lines(adjudicated.summary)))
+        update_generated_block(
+            readme_file,
+            ADJUDICATION_BLOCK,
+            "\n".join(adjudication_lines({**adjudicated.summary, "revision": revised.summary})),
+        )
 
     manifest_file = settings.manifest_path
 
@@ -375,7 +395,9 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
             out_dir=release_dir,
             dry_run=True,
             agreement=load_agreement(passes_dir),
-            info=card_info_from_readme(readme_file, provenance=provenance, adjudication=adjudicated.summary),
+            info=card_info_from_readme(
+                readme_file, provenance=provenance, adjudication={**adjudicated.summary, "revision": revised.summary}
+            ),
         )
         return {"folder": str(release_dir), "rows": result.release.rows, "excluded": len(result.release.excluded)}
 
@@ -390,6 +412,19 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
 
 
 ADJUDICATION_BLOCK = "adjudication"
+GOLD_ANNOTATOR = "gold"
+
+
+def _check_valid(path: Path, schema: Schema) -> None:
+    from eventcorpus.validate import validate
+
+    report = validate(path, schema=schema)
+    if report.errors:
+        raise EventCorpusError(
+            "E751",
+            f"the gold has {report.errors} validation errors; run `eventcorpus validate {path}`",
+            file=str(path),
+        )
 
 
 def update_generated_block(path: Path, name: str, body: str) -> bool:

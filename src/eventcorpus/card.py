@@ -411,9 +411,20 @@ def adjudication_lines(summary: dict[str, Any]) -> list[str]:
                 ],
             ),
         ]
+    revision = summary.get("revision") or {}
+    if revision.get("edits"):
+        ops = revision.get("by_op", {})
+        lines += [
+            "",
+            f"The adjudicated gold was then revised by {revision['edits']} recorded edits, each with its reason, on "
+            f"{revision.get('documents_revised')} documents (revision file `{revision.get('file')}`, SHA-256 "
+            f"`{revision.get('edits_sha256')}`); the agreement figures above are measured before the revision:",
+            "",
+            _table(list(ops), [list(ops.values())]),
+        ]
     lines += [
         "",
-        f"Gold: {summary.get('entities')} entities, {summary.get('events')} events, "
+        f"Adjudicated gold before the revision: {summary.get('entities')} entities, {summary.get('events')} events, "
         f"{summary.get('arguments')} arguments.",
     ]
     return lines

@@ -23,6 +23,7 @@ MACHINE = "machine-generated"
 NOT_REVIEWED = "never reviewed by a person"
 _PASS_FIELDS = {"file", "made_by", "creator", "reviewed_by_person", "independent_of", "guidelines_version", "date"}
 _ADJUDICATION_FIELDS = {"decisions", "made_by", "creator", "reviewed_by_person", "date"}
+_REVISION_FIELDS = {"file", "made_by", "creator", "reviewed_by_person", "guidelines_version", "date"}
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,14 @@ class Provenance:
     adjudication: Maker | None = None
     decisions: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    revision: Maker | None = None  # recorded edits applied to the adjudicated gold (corpus/annotations/revisions/)
 
     def makers(self) -> list[Maker]:
-        return [*self.passes.values(), *([self.adjudication] if self.adjudication else [])]
+        return [
+            *self.passes.values(),
+            *([self.adjudication] if self.adjudication else []),
+            *([self.revision] if self.revision else []),
+        ]
 
     def creators(self) -> list[str]:
         """The card's ``annotations_creators``: every creator value declared, sorted."""
@@ -78,6 +84,11 @@ class Provenance:
             lines.append(
                 "The `gold` annotator is **adjudicated**, not expert gold: the passes merged by recorded "
                 f"decisions, one per conflict, made by {self.adjudication.made_by} ({self.adjudication.creator})."
+            )
+        if self.revision is not None:
+            lines.append(
+                f"It was then revised by recorded edits, each with its reason ({self.revision.file}), made by "
+                f"{self.revision.made_by} ({self.revision.creator}); agreement figures are measured before this revision."
             )
         return " ".join(lines)
 
@@ -138,7 +149,12 @@ def load_provenance(path: str | Path) -> Provenance:
     if data.get("adjudication") is not None:
         adjudication = _maker("adjudication", data["adjudication"], _ADJUDICATION_FIELDS, where)
     decisions = str((data.get("adjudication") or {}).get("decisions") or "")
-    return Provenance(str(path), passes, adjudication, decisions)
+    revision = None
+    if data.get("revision") is not None:
+        revision = _maker("revision", data["revision"], _REVISION_FIELDS, where)
+        if not revision.file:
+            raise EventCorpusError("E720", "revision: no file", expected="file: revisions/NAME.jsonl", **where)
+    return Provenance(str(path), passes, adjudication, decisions, revision=revision)
 
 
 def check_declared(provenance: Provenance, standoff: list[Path]) -> None:

@@ -12,8 +12,8 @@ from eventcorpus.cli import ingest as _ingest  # noqa: F401
 from eventcorpus.cli import model as _model  # noqa: F401
 from eventcorpus.cli import publish as _publish  # noqa: F401
 from eventcorpus.cli import quality as _quality  # noqa: F401
-from eventcorpus.cli import show as _show  # noqa: F401
 from eventcorpus.cli import revise as _revise  # noqa: F401
+from eventcorpus.cli import show as _show  # noqa: F401
 from eventcorpus.cli import split as _split  # noqa: F401
 from eventcorpus.cli import validate as _validate  # noqa: F401
 from eventcorpus.cli.app import app
