@@ -38,8 +38,10 @@ def convert(
         backup_existing(out_path)  # folders are kept as .bak by the folder writers
     schema = schema or load_schema()
     read_dropped: list[Dropped] = []
-    read_options = {**(options or {}), "dropped": read_dropped}
+    warnings: list[str] = []
+    read_options = {**(options or {}), "dropped": read_dropped, "warnings": warnings}
     records = source.read(Path(in_path), schema=schema, options=read_options)
     report: ConversionReport = target.write(records, Path(out_path), schema=schema, options=dict(options or {}))
     report.dropped[:0] = read_dropped
+    report.warnings[:0] = warnings
     return report

@@ -35,6 +35,13 @@ def note_dropped(options: dict[str, Any], item: Dropped) -> None:
         sink.append(item)
 
 
+def note_warnings(options: dict[str, Any], notes: Iterable[str]) -> None:
+    """Pass on what a reader noticed but could carry (renamed annotators...) to ``options["warnings"]``."""
+    sink = options.get("warnings")
+    if isinstance(sink, list):
+        sink.extend(notes)
+
+
 def numbered_lines(handle: Iterable[str], file: str) -> Iterator[tuple[int, str]]:
     """Number the lines of a UTF-8 text handle; bytes that are not UTF-8 raise E014 naming the file."""
     number = 0
