@@ -65,6 +65,28 @@ def backup_existing(path: str | Path) -> Path | None:
     return backup
 
 
+def refuse_input_as_output(output: str | Path, *inputs: str | Path | None, option: str = "--out") -> None:
+    """E036 when ``output`` is (or is a link to) one of ``inputs``: a writer must never replace what it reads."""
+    out = Path(output)
+    for given in inputs:
+        if given is None:
+            continue
+        same = out.resolve() == Path(given).resolve()
+        if not same and out.exists() and Path(given).exists():
+            with contextlib.suppress(OSError):
+                same = os.path.samefile(out, given)
+        if same:
+            raise EventCorpusError("E036", f"{option} {out} is the input {given}", file=str(out))
+
+
+def write_text_keeping_backup(path: str | Path, text: str) -> Path | None:
+    """Write ``text`` atomically, an existing file first kept as ``<name>.<UTC>.bak``; return the backup."""
+    backup = backup_existing(path) if Path(path).is_file() else None
+    with atomic_open(path) as handle:
+        handle.write(text)
+    return backup
+
+
 def iter_json_lines(path: str | Path) -> Iterator[tuple[int, Any]]:
     """Yield (line number, parsed JSON value) for each non-blank line; malformed lines raise E005.
 
@@ -80,8 +102,24 @@ def iter_json_lines(path: str | Path) -> Iterator[tuple[int, Any]]:
             yield from parse_json_lines(enumerate(handle, start=1), file)
         except UnicodeDecodeError as exc:
             raise EventCorpusError(
-                "E014", f"byte offset {exc.start}: {exc.reason}", file=file, offset=exc.start
+                "E014", f"byte offset {exc.start}: {exc.reason}", file=file, offset=exc.start, fix=utf8_fix(path)
             ) from exc
+
+
+def utf8_fix(path: str | Path) -> str:
+    """How to make ``path`` UTF-8, judged from its first bytes (UTF-16 and binary files are not CP1252)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        head = b""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        head[:2].count(b"\x00") == 1 and head.count(b"\x00") * 3 >= len(head)
+    ):
+        return "The file is UTF-16: convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8)."
+    if b"\x00" in head:
+        return "The file holds NUL bytes: it is binary or truncated, not a text file; give the right file."
+    return "Convert the file to UTF-8 (e.g. iconv -f CP1252 -t UTF-8 for a Western European file)."
 
 
 def decode_json_line(line: str, name: str, number: int, expected: str = "one JSON object") -> Any:
@@ -90,7 +128,11 @@ def decode_json_line(line: str, name: str, number: int, expected: str = "one JSO
         return json.loads(line)
     except json.JSONDecodeError as exc:
         raise EventCorpusError(
-            "E005", f"{exc.msg} at column {exc.colno}", file=name, line=number, expected=expected
+            "E005",
+            f"{exc.msg.removesuffix(' at')} at column {exc.colno}",  # "Unterminated string starting at" + at
+            file=name,
+            line=number,
+            expected=expected,
         ) from exc
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from eventcorpus.cli.app import app, cli_errors, err, out, print_json
+from eventcorpus.corpus import refuse_input_as_output
 
 
 @app.command("train")
@@ -52,6 +53,7 @@ def predict(
     from eventcorpus.extract import predict_file
 
     with cli_errors():
+        refuse_input_as_output(out_path, input_path, model_dir)
         summary = predict_file(model_dir, input_path, out_path, batch_size=batch_size, n_process=n_process)
     if json_out:
         print_json(summary)
