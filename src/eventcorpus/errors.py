@@ -227,7 +227,7 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
     ErrorSpec(
         "E204",
         "doccano rejected lines of an import",
-        "Fix the lines listed (the import kept the others); pushing again skips documents already there.",
+        "Fix the lines listed (the import kept the others); pushing again sends only what the project lacks.",
     ),
     ErrorSpec(
         "E205",
@@ -267,11 +267,6 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
         "E213",
         "doccano export line is malformed",
         "Re-export the project; each line of a member must be one UTF-8 JSON object with an id.",
-    ),
-    ErrorSpec(
-        "E214",
-        "doccano pre-annotations differ from what was pushed",
-        "Someone edited the pre-annotations in doccano; compare the listed documents, or push to a new project.",
     ),
     ErrorSpec(
         "E212",

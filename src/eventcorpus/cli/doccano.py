@@ -117,6 +117,16 @@ def push_command(
         f"documents: {result.documents} read, {result.uploaded} uploaded "
         f"({result.pre_annotated} pre-annotated), {result.skipped} already there"
     )
+    if result.completed:
+        out.print(
+            f"completed {result.completed} documents an interrupted push left short: {result.spans_restored} spans, "
+            f"{result.relations_restored} relations sent again"
+        )
+    if result.left_alone:
+        warn(
+            f"{len(result.left_alone)} documents keep pre-annotations that were changed in doccano (not touched): "
+            + ", ".join(result.left_alone[:10])
+        )
     if result.pre_annotations_skipped:
         out.print(
             f"note: {result.pre_annotations_skipped} pre-annotation sets not sent: their documents were already "

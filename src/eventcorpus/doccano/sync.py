@@ -58,6 +58,11 @@ class PushResult:
     span_types_created: list[str] = field(default_factory=list)
     relation_types_created: list[str] = field(default_factory=list)
     pre_annotation_owner: str | None = None  # who owns pre-annotations in a non-collaborative project
+    # a re-run completes pre-annotations an interrupted push left short (an import killed mid-way)
+    completed: int = 0  # documents whose missing spans/relations were sent again
+    spans_restored: int = 0
+    relations_restored: int = 0
+    left_alone: list[str] = field(default_factory=list)  # documents whose spans were changed in doccano: not touched
 
 
 @dataclass
@@ -146,12 +151,67 @@ def ensure_project(
 
 def existing_doc_ids(client: DoccanoClient, project_id: int) -> set[str]:
     """The ``doc_id`` in the meta of every example already in the project."""
-    ids: set[str] = set()
+    return set(existing_examples(client, project_id))
+
+
+def existing_examples(client: DoccanoClient, project_id: int) -> dict[str, dict[str, Any]]:
+    """``{doc_id: example}`` for every example already in the project (the first, should one be doubled)."""
+    found: dict[str, dict[str, Any]] = {}
     for example in client.examples(project_id):
         meta = example.get("meta") or {}
         if isinstance(meta, dict) and isinstance(meta.get("doc_id"), str):
-            ids.add(meta["doc_id"])
-    return ids
+            found.setdefault(meta["doc_id"], example)
+    return found
+
+
+def complete_pre_annotations(
+    client: DoccanoClient,
+    project_id: int,
+    example: dict[str, Any],
+    wanted: dict[str, Any],
+    span_types: dict[str, int],
+    relation_types: dict[str, int],
+) -> tuple[int, int] | None:
+    """Send the spans and relations of ``wanted`` (a doccano line) that ``example`` lacks; (spans, relations) sent.
+
+    The logged-in user's spans on the example are compared with the wanted ones as a multiset
+    of (start, end, label). When they are a part of them (an import that died between creating
+    the examples and their labels leaves none), the rest is created, so a re-run converges on
+    an uninterrupted push with nothing doubled. When they hold anything else, someone edited
+    them in doccano: nothing is touched and None is returned.
+    """
+    example_id = int(example["id"])
+    have = client.spans(project_id, example_id)
+    pool: dict[tuple[int, int, int], list[int]] = {}
+    for span in have:
+        pool.setdefault((int(span["start_offset"]), int(span["end_offset"]), int(span["label"])), []).append(
+            int(span["id"])
+        )
+    span_id: dict[int, int] = {}  # the line's span id -> doccano's
+    missing: list[tuple[int, tuple[int, int, int]]] = []
+    for span in wanted.get("entities") or []:
+        key = (int(span["start_offset"]), int(span["end_offset"]), span_types[str(span["label"])])
+        if pool.get(key):
+            span_id[int(span["id"])] = pool[key].pop(0)
+        else:
+            missing.append((int(span["id"]), key))
+    if any(pool.values()):
+        return None
+    for line_id, (start, end, label) in missing:
+        span_id[line_id] = int(client.create_span(project_id, example_id, label, start, end)["id"])
+    present = {(int(r["from_id"]), int(r["to_id"]), int(r["type"])) for r in client.relations(project_id, example_id)}
+    relations = 0
+    for relation in wanted.get("relations") or []:
+        key = (
+            span_id[int(relation["from_id"])],
+            span_id[int(relation["to_id"])],
+            relation_types[str(relation["type"])],
+        )
+        if key not in present:
+            client.create_relation(project_id, example_id, key[2], key[0], key[1])
+            present.add(key)
+            relations += 1
+    return len(missing), relations
 
 
 def load_pre_annotations(path: Path, documents: dict[str, Document]) -> dict[str, Record]:
@@ -237,12 +297,28 @@ def push(
         span_types_created=span_types,
         relation_types_created=relation_types,
     )
-    there = existing_doc_ids(client, project_id)
+    there = existing_examples(client, project_id)
+    label_ids = {str(t["text"]): int(t["id"]) for t in client.span_types(project_id)} if pre else {}
+    role_ids = {str(t["text"]): int(t["id"]) for t in client.relation_types(project_id)} if pre else {}
     lines: list[tuple[str, str]] = []
     for doc_id, document in documents.items():
         if doc_id in there:
             result.skipped += 1
-            result.pre_annotations_skipped += int(doc_id in pre)
+            example = there[doc_id]
+            meta: dict[str, Any] = example.get("meta") or {}
+            ours = collaborative_project or meta.get(PUSHED_BY) == client.username
+            if doc_id not in pre or not ours or example.get("text") != document.text:
+                result.pre_annotations_skipped += int(doc_id in pre)
+                continue
+            wanted = record_to_doccano(Record(document, pre[doc_id].annotations), offset_mode=mode)
+            sent = complete_pre_annotations(client, project_id, example, wanted, label_ids, role_ids)
+            if sent is None:
+                result.left_alone.append(doc_id)
+                result.pre_annotations_skipped += 1
+            elif any(sent):
+                result.completed += 1
+                result.spans_restored += sent[0]
+                result.relations_restored += sent[1]
             continue
         record = pre.get(doc_id)
         if record is not None:
