@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from eventcorpus.corpus import backup_existing
+from eventcorpus.corpus import backup_existing, check_writable
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped, get_format
 from eventcorpus.schema import Schema, load_schema
@@ -34,6 +34,7 @@ def convert(
         raise EventCorpusError("E107", f"format {to_fmt!r} can only be read", file=str(out_path))
     if Path(in_path).resolve() == Path(out_path).resolve():
         raise EventCorpusError("E109", f"{in_path} would be overwritten while it is read", file=str(in_path))
+    check_writable(out_path)  # a read-only folder is E030 before any reading, not a PermissionError after it
     if Path(out_path).is_file():
         backup_existing(out_path)  # folders are kept as .bak by the folder writers
     schema = schema or load_schema()
@@ -41,7 +42,12 @@ def convert(
     warnings: list[str] = []
     read_options = {**(options or {}), "dropped": read_dropped, "warnings": warnings}
     records = source.read(Path(in_path), schema=schema, options=read_options)
-    report: ConversionReport = target.write(records, Path(out_path), schema=schema, options=dict(options or {}))
+    try:
+        report: ConversionReport = target.write(records, Path(out_path), schema=schema, options=dict(options or {}))
+    except OSError as exc:  # the disk filled up, a folder turned read-only while writing...
+        raise EventCorpusError(
+            "E030", f"{exc.strerror or exc}: {exc.filename or out_path}", file=str(out_path)
+        ) from exc
     report.dropped[:0] = read_dropped
     report.warnings[:0] = warnings
     return report

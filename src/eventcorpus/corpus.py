@@ -79,6 +79,17 @@ def refuse_input_as_output(output: str | Path, *inputs: str | Path | None, optio
             raise EventCorpusError("E036", f"{option} {out} is the input {given}", file=str(out))
 
 
+def check_writable(output: str | Path, option: str = "--out") -> None:
+    """E030 before any work when ``output`` cannot be created: its nearest existing folder is not writable."""
+    folder = Path(output).absolute()
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if folder.exists() and (not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK)):
+        if Path(output).exists() and os.access(Path(output).parent, os.W_OK | os.X_OK):
+            return
+        raise EventCorpusError("E030", f"{option} {output}: {folder} is not a writable folder", file=str(output))
+
+
 def write_text_keeping_backup(path: str | Path, text: str) -> Path | None:
     """Write ``text`` atomically, an existing file first kept as ``<name>.<UTC>.bak``; return the backup."""
     backup = backup_existing(path) if Path(path).is_file() else None
