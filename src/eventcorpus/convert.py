@@ -50,4 +50,12 @@ def convert(
         ) from exc
     report.dropped[:0] = read_dropped
     report.warnings[:0] = warnings
+    if Path(in_path).is_file() and not report.documents and _blank(Path(in_path)):
+        report.warnings.append(f"{in_path} is empty: nothing was converted (give the file content)")
     return report
+
+
+def _blank(path: Path) -> bool:
+    """True when the file holds nothing but whitespace (its first 64 KiB, for a file that read as no records)."""
+    with open(path, "rb") as handle:
+        return not handle.read(1 << 16).strip()
