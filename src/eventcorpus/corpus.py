@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,6 +31,7 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
         raise EventCorpusError("E030", "a folder is in the way of the output file", file=str(target))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(target)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise EventCorpusError("E030", str(exc), file=str(target)) from exc
@@ -45,6 +48,21 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+STALE_SECONDS = 120.0  # a hidden temporary untouched this long was left by a killed writer, not a live one
+
+
+def remove_stale_temporaries(target: Path) -> list[Path]:
+    """Remove the hidden ``.<name>.*.tmp`` files a killed write of ``target`` left behind; return them."""
+    removed = []
+    now = time.time()
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if leftover.is_file() and now - leftover.stat().st_mtime > STALE_SECONDS:
+                leftover.unlink()
+                removed.append(leftover)
+    return removed
 
 
 def default_mode(requested: int) -> int:

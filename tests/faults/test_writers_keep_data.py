@@ -72,3 +72,18 @@ def test_unterminated_string_said_starting_at_at(tmp_path: Path) -> None:
     path = write(tmp_path / "cut.jsonl", '{"id": "d1", "text": "Kataib')  # a line cut short by a killed writer
     code, output = _run("convert", path, "--from", "canonical", "--to", "brat", "--out", tmp_path / "o")
     assert code == 1 and "E005" in output and "Unterminated string starting at column 22" in output
+
+
+def test_hidden_temporaries_of_a_killed_write_piled_up(tmp_path: Path) -> None:
+    """Regression: kill -9 left ``.out.jsonl.*.tmp`` files that the next run neither reused nor removed."""
+    import os
+    import time
+
+    gold = _gold(tmp_path)
+    stale = write(tmp_path / ".out.jsonl.abc123.tmp", '{"id": "d1", "te')
+    live = write(tmp_path / ".out.jsonl.def456.tmp", "a writer still at work")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    code, _ = _run("convert", gold, "--from", "canonical", "--to", "canonical", "--out", tmp_path / "out.jsonl")
+    assert code == 0 and not stale.exists() and live.exists()
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8").count("\n") == 2
