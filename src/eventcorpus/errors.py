@@ -124,11 +124,6 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
         "Keep one record per document and annotator (remove the duplicate, or merge with `eventcorpus adjudicate`).",
     ),
     ErrorSpec(
-        "E035",
-        "document too long for the spaCy pipeline",
-        "Split the document into parts below 1,000,000 characters (or pass --max-length to raise the limit).",
-    ),
-    ErrorSpec(
         "E036",
         "output would replace an input",
         "Give the output a path other than every input (the inputs are never overwritten).",

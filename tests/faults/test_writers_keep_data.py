@@ -87,3 +87,13 @@ def test_hidden_temporaries_of_a_killed_write_piled_up(tmp_path: Path) -> None:
     code, _ = _run("convert", gold, "--from", "canonical", "--to", "canonical", "--out", tmp_path / "out.jsonl")
     assert code == 0 and not stale.exists() and live.exists()
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8").count("\n") == 2
+
+
+def test_a_text_of_a_million_characters_ended_in_spacy_e088() -> None:
+    """Regression: predict, train and publish raised spaCy's ValueError [E088] for texts of 1,000,000+ characters."""
+    from eventcorpus.extract.components import blank_nlp
+    from eventcorpus.tokens import make_doc
+
+    text = "Rockets hit the base. " * 50_000  # 1,100,000 characters
+    assert len(make_doc(text)) > 200_000
+    assert len(list(blank_nlp()(text).sents)) == 50_000
