@@ -119,11 +119,6 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
     ),
     ErrorSpec("E033", "zip archive cannot be read", "Give an intact .zip (re-download or re-export it)."),
     ErrorSpec(
-        "E034",
-        "document id appears twice in one input",
-        "Keep one record per document and annotator (remove the duplicate, or merge with `eventcorpus adjudicate`).",
-    ),
-    ErrorSpec(
         "E036",
         "output would replace an input",
         "Give the output a path other than every input (the inputs are never overwritten).",
