@@ -95,6 +95,7 @@ MUTATIONS: dict[str, Callable[[dict[str, Any]], None]] = {
     "V018": _set("text_sha256", text_sha256(TEXT + " ")),
     "V019": lambda r: r.update(annotator="unannotated", entities=[], events=[]),
     "V020": _set("events.0.attributes", {"polarity": "maybe"}),
+    "V022": _set("annotator", "../../../etc/evil"),
 }
 
 
@@ -267,3 +268,12 @@ def test_the_docs_list_every_rule(repo: Path) -> None:
     text = (repo / "docs" / "validate.md").read_text(encoding="utf-8")
     for rule in RULES.values():
         assert f"| {rule.code} | {rule.level} | {rule.title} |" in text
+
+
+def test_an_id_that_would_write_outside_the_output_folder_is_reported() -> None:
+    """Regression (issue 18): a record with id ``../../victim`` passed validate."""
+    record = clean()
+    record["id"] = "../../victim"
+    report = validate([record], schema=SCHEMA)
+    assert report.count("V022") == 1 and not report.ok
+    assert "'%2E.%2F..%2Fvictim'" in (report.results["V022"].examples[0].detail or "")

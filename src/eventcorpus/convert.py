@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from eventcorpus.corpus import backup_existing
+from eventcorpus.corpus import backup_existing, check_writable
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped, get_format
 from eventcorpus.schema import Schema, load_schema
@@ -34,12 +34,28 @@ def convert(
         raise EventCorpusError("E107", f"format {to_fmt!r} can only be read", file=str(out_path))
     if Path(in_path).resolve() == Path(out_path).resolve():
         raise EventCorpusError("E109", f"{in_path} would be overwritten while it is read", file=str(in_path))
+    check_writable(out_path)  # a read-only folder is E030 before any reading, not a PermissionError after it
     if Path(out_path).is_file():
         backup_existing(out_path)  # folders are kept as .bak by the folder writers
     schema = schema or load_schema()
     read_dropped: list[Dropped] = []
-    read_options = {**(options or {}), "dropped": read_dropped}
+    warnings: list[str] = []
+    read_options = {**(options or {}), "dropped": read_dropped, "warnings": warnings}
     records = source.read(Path(in_path), schema=schema, options=read_options)
-    report: ConversionReport = target.write(records, Path(out_path), schema=schema, options=dict(options or {}))
+    try:
+        report: ConversionReport = target.write(records, Path(out_path), schema=schema, options=dict(options or {}))
+    except OSError as exc:  # the disk filled up, a folder turned read-only while writing...
+        raise EventCorpusError(
+            "E030", f"{exc.strerror or exc}: {exc.filename or out_path}", file=str(out_path)
+        ) from exc
     report.dropped[:0] = read_dropped
+    report.warnings[:0] = warnings
+    if Path(in_path).is_file() and not report.documents and _blank(Path(in_path)):
+        report.warnings.append(f"{in_path} is empty: nothing was converted (give the file content)")
     return report
+
+
+def _blank(path: Path) -> bool:
+    """True when the file holds nothing but whitespace (its first 64 KiB, for a file that read as no records)."""
+    with open(path, "rb") as handle:
+        return not handle.read(1 << 16).strip()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,6 +31,7 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
         raise EventCorpusError("E030", "a folder is in the way of the output file", file=str(target))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(target)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise EventCorpusError("E030", str(exc), file=str(target)) from exc
@@ -45,6 +48,21 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+STALE_SECONDS = 120.0  # a hidden temporary untouched this long was left by a killed writer, not a live one
+
+
+def remove_stale_temporaries(target: Path) -> list[Path]:
+    """Remove the hidden ``.<name>.*.tmp`` files a killed write of ``target`` left behind; return them."""
+    removed = []
+    now = time.time()
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if leftover.is_file() and now - leftover.stat().st_mtime > STALE_SECONDS:
+                leftover.unlink()
+                removed.append(leftover)
+    return removed
 
 
 def default_mode(requested: int) -> int:
@@ -65,6 +83,39 @@ def backup_existing(path: str | Path) -> Path | None:
     return backup
 
 
+def refuse_input_as_output(output: str | Path, *inputs: str | Path | None, option: str = "--out") -> None:
+    """E036 when ``output`` is (or is a link to) one of ``inputs``: a writer must never replace what it reads."""
+    out = Path(output)
+    for given in inputs:
+        if given is None:
+            continue
+        same = out.resolve() == Path(given).resolve()
+        if not same and out.exists() and Path(given).exists():
+            with contextlib.suppress(OSError):
+                same = os.path.samefile(out, given)
+        if same:
+            raise EventCorpusError("E036", f"{option} {out} is the input {given}", file=str(out))
+
+
+def check_writable(output: str | Path, option: str = "--out") -> None:
+    """E030 before any work when ``output`` cannot be created: its nearest existing folder is not writable."""
+    folder = Path(output).absolute()
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if folder.exists() and (not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK)):
+        if Path(output).exists() and os.access(Path(output).parent, os.W_OK | os.X_OK):
+            return
+        raise EventCorpusError("E030", f"{option} {output}: {folder} is not a writable folder", file=str(output))
+
+
+def write_text_keeping_backup(path: str | Path, text: str) -> Path | None:
+    """Write ``text`` atomically, an existing file first kept as ``<name>.<UTC>.bak``; return the backup."""
+    backup = backup_existing(path) if Path(path).is_file() else None
+    with atomic_open(path) as handle:
+        handle.write(text)
+    return backup
+
+
 def iter_json_lines(path: str | Path) -> Iterator[tuple[int, Any]]:
     """Yield (line number, parsed JSON value) for each non-blank line; malformed lines raise E005.
 
@@ -80,8 +131,24 @@ def iter_json_lines(path: str | Path) -> Iterator[tuple[int, Any]]:
             yield from parse_json_lines(enumerate(handle, start=1), file)
         except UnicodeDecodeError as exc:
             raise EventCorpusError(
-                "E014", f"byte offset {exc.start}: {exc.reason}", file=file, offset=exc.start
+                "E014", f"byte offset {exc.start}: {exc.reason}", file=file, offset=exc.start, fix=utf8_fix(path)
             ) from exc
+
+
+def utf8_fix(path: str | Path) -> str:
+    """How to make ``path`` UTF-8, judged from its first bytes (UTF-16 and binary files are not CP1252)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        head = b""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        head[:2].count(b"\x00") == 1 and head.count(b"\x00") * 3 >= len(head)
+    ):
+        return "The file is UTF-16: convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8)."
+    if b"\x00" in head:
+        return "The file holds NUL bytes: it is binary or truncated, not a text file; give the right file."
+    return "Convert the file to UTF-8 (e.g. iconv -f CP1252 -t UTF-8 for a Western European file)."
 
 
 def decode_json_line(line: str, name: str, number: int, expected: str = "one JSON object") -> Any:
@@ -90,7 +157,11 @@ def decode_json_line(line: str, name: str, number: int, expected: str = "one JSO
         return json.loads(line)
     except json.JSONDecodeError as exc:
         raise EventCorpusError(
-            "E005", f"{exc.msg} at column {exc.colno}", file=name, line=number, expected=expected
+            "E005",
+            f"{exc.msg.removesuffix(' at')} at column {exc.colno}",  # "Unterminated string starting at" + at
+            file=name,
+            line=number,
+            expected=expected,
         ) from exc
 
 

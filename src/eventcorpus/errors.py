@@ -105,6 +105,25 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
     ErrorSpec(
         "E030", "output path cannot be written", "Give an output path whose folders are folders and writable.", USAGE
     ),
+    # faults (issue 18): E031-E049
+    ErrorSpec(
+        "E031",
+        "id or name cannot become a file name",
+        "Rename the document or annotator: ids and names become file names inside the output folder only "
+        "(separators, '..', control characters are escaped as %XX; an empty or over-long name is refused).",
+    ),
+    ErrorSpec(
+        "E032",
+        "zip member expands beyond the limit",
+        "The archive may be a zip bomb; if it is genuine, raise the limit with --max-unzip-mb / --max-unzip-ratio.",
+    ),
+    ErrorSpec("E033", "zip archive cannot be read", "Give an intact .zip (re-download or re-export it)."),
+    ErrorSpec(
+        "E036",
+        "output would replace an input",
+        "Give the output a path other than every input (the inputs are never overwritten).",
+        USAGE,
+    ),
     # --- formats and validation (E1xx) ---
     ErrorSpec(
         "E100",
@@ -248,7 +267,7 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
     ErrorSpec(
         "E200",
         "doccano server unreachable",
-        "Start the server (scripts/doccano_server.py start) or check --url; retried with back-off before giving up.",
+        "Start the server (python scripts/doccano_server.py) or check --url; retried with back-off before giving up.",
         USAGE,
     ),
     ErrorSpec(
@@ -272,7 +291,7 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
     ErrorSpec(
         "E204",
         "doccano rejected lines of an import",
-        "Fix the lines listed (the import kept the others); pushing again skips documents already there.",
+        "Fix the lines listed (the import kept the others); pushing again sends only what the project lacks.",
     ),
     ErrorSpec(
         "E205",
@@ -307,6 +326,11 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
         "E211",
         "doccano example cannot be mapped to a document",
         "Push documents with `eventcorpus doccano push` (it stores doc_id and text_sha256 in each example's meta).",
+    ),
+    ErrorSpec(
+        "E213",
+        "doccano export line is malformed",
+        "Re-export the project; each line of a member must be one UTF-8 JSON object with an id.",
     ),
     ErrorSpec(
         "E212",

@@ -405,28 +405,47 @@ def decode_bytes(data: bytes, file: str) -> tuple[str, dict[str, Any]]:
     return text, encoding_info
 
 
-PREFERRED_ON_TIE = ("cp1252",)  # the web's default single-byte encoding (WHATWG) wins a tie
+PREFERRED_ON_TIE = ("cp1252", "latin_1", "iso8859_15")  # common Western encodings (WHATWG's default first)
+NEAR_TIE_CHAOS = 0.02  # candidates this close to the best one are a tie...
+NEAR_TIE_COHERENCE = 0.1  # ...and a Western encoding among them wins it
+CONFIDENT_COHERENCE = 0.5  # below this (or with other readings close by) a guess is announced as unsure
+
+
+def _western(match: Any) -> str | None:
+    return next((name for name in PREFERRED_ON_TIE if name in match.could_be_from_charset), None)
 
 
 def _detect(data: bytes, file: str, error: UnicodeDecodeError) -> tuple[str, dict[str, Any]]:
-    """Decode with charset-normalizer when it is confident: little chaos, a coherent language,
-    and no equally good candidate that reads differently (unless cp1252 is among them)."""
+    """Decode with charset-normalizer when it is confident enough: little chaos and a coherent language.
+
+    Among near-tied candidates a common Western encoding (cp1252, latin-1) wins: an English
+    file with one Latin-1 letter must not become Mac Icelandic. A guess with other readings
+    close by, or with low coherence, is kept but flagged ``low_confidence`` with the
+    encodings considered, so that ingest warns naming the file.
+    """
     from charset_normalizer import from_bytes
 
     matches = list(from_bytes(data))
     good = [m for m in matches if m.chaos <= MAX_CHAOS and m.coherence >= MIN_COHERENCE]
     chosen = None
+    readings: set[str] = set()
     if good:
         best = good[0]
-        tied = [m for m in good if abs(m.chaos - best.chaos) <= 0.01 and abs(m.coherence - best.coherence) <= 0.01]
+        tied = [
+            m
+            for m in good
+            if m.chaos - best.chaos <= NEAR_TIE_CHAOS and best.coherence - m.coherence <= NEAR_TIE_COHERENCE
+        ]
+        chosen = next((m for m in tied if _western(m)), best)
         readings = {str(m) for m in tied}
-        if len(readings) == 1:
-            chosen = best
-        else:
-            chosen = next((m for m in tied for name in PREFERRED_ON_TIE if name in m.could_be_from_charset), None)
+    elif matches:  # no coherent reading (short text): a Western reading with as little chaos still wins, unsure
+        tied = [m for m in matches if m.chaos <= min(MAX_CHAOS, matches[0].chaos + NEAR_TIE_CHAOS)]
+        chosen = next((m for m in tied if _western(m)), None)
+        good, readings = tied, {str(m) for m in tied}
     if chosen is not None:
+        western = _western(chosen)
         info: dict[str, Any] = {
-            "encoding": "cp1252" if "cp1252" in chosen.could_be_from_charset else chosen.encoding,
+            "encoding": western or chosen.encoding,
             "detected": True,
             "chaos": round(float(chosen.chaos), 3),
             "coherence": round(float(chosen.coherence), 3),
@@ -434,7 +453,14 @@ def _detect(data: bytes, file: str, error: UnicodeDecodeError) -> tuple[str, dic
         others = sorted({m.encoding for m in good} - {chosen.encoding})
         if others:
             info["other_candidates"] = others
-        return str(chosen), info
+        if len(readings) > 1 or chosen.coherence < CONFIDENT_COHERENCE:
+            info["low_confidence"] = True
+            info["considered"] = list(dict.fromkeys(_western(m) or m.encoding for m in good))[:8]
+        try:
+            text = data.decode(western) if western else str(chosen)
+        except UnicodeDecodeError:  # a byte cp1252 leaves undefined: keep charset-normalizer's reading
+            text, info["encoding"] = str(chosen), chosen.encoding
+        return text, info
     best_any = matches[0] if matches else None
     guess = (
         f" (best guess {best_any.encoding}, coherence {best_any.coherence:.2f}: too unsure or ambiguous)"
@@ -869,6 +895,20 @@ class IngestResult:
     files: int = 0
 
     @property
+    def warnings(self) -> list[str]:
+        """Unsure encoding guesses, one line per file: the file, the guess and the encodings considered."""
+        found = []
+        for document in self.documents:
+            for source in document.provenance:
+                if source.get("low_confidence"):
+                    found.append(
+                        f"{source.get('path')}: not UTF-8; read as {source.get('encoding')} with low confidence "
+                        f"(coherence {source.get('coherence')}; considered {', '.join(source.get('considered', []))}). "
+                        "Check the text, or convert the file to UTF-8 first."
+                    )
+        return found
+
+    @property
     def removed_lines(self) -> int:
         return sum(len(p.get("removed", [])) for d in self.documents for p in d.provenance)
 
@@ -882,6 +922,7 @@ class IngestResult:
             "near_duplicate_clusters": self.clusters,
             "skipped": self.skipped,
             "failures": [f.as_dict() for f in self.failures],
+            "warnings": self.warnings,
         }
 
 

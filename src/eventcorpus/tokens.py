@@ -13,6 +13,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+MAX_TEXT = 100_000_000  # characters; see blank_pipeline
+
 
 @dataclass(frozen=True)
 class Token:
@@ -26,6 +28,9 @@ def blank_pipeline() -> Language:
     """A blank English pipeline with a sentencizer; built once per process."""
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    # spaCy's 1,000,000-character limit (E088) guards parsers and NER models, which this pipeline
+    # lacks: tokenising and sentence-splitting a long report is linear, so long documents are read whole
+    nlp.max_length = MAX_TEXT
     return nlp
 
 

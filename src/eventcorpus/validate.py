@@ -26,6 +26,7 @@ from spacy.attrs import IDX, IS_SPACE, LENGTH
 
 from eventcorpus.corpus import atomic_open, backup_existing, dumps
 from eventcorpus.errors import EventCorpusError
+from eventcorpus.paths import is_safe_name, safe_name
 from eventcorpus.records import ARGUMENT_SPAN_LABEL, UNANNOTATED, Record, text_sha256
 from eventcorpus.schema import Schema
 from eventcorpus.tokens import blank_pipeline
@@ -198,8 +199,23 @@ RULES: dict[str, Rule] = {
             "Keep one record per document and annotator.",
             "E303",
         ),
+        Rule(
+            "V022",
+            ERROR,
+            "document ids and annotator names are safe file names",
+            "id or name holds a path separator, '..', a leading dot or a control character",
+            "Rename it: writers escape such names as %XX so that nothing lands outside the output folder.",
+            "E031",
+        ),
     )
 }
+
+
+def _escaped(name: object) -> str:
+    try:
+        return safe_name(str(name))
+    except EventCorpusError as exc:
+        return exc.detail
 
 
 @dataclass
@@ -466,6 +482,9 @@ class _Checker:
                 Location(doc_id, line, detail=f"stored {str(stored_hash)[:12]}…, text {text_sha256(text)[:12]}…"),
             )
         annotator = obj.get("annotator")
+        for what, name in (("document id", doc_id), ("annotator", annotator)):
+            if name is not None and not is_safe_name(name):
+                self.hit("V022", Location(doc_id, line, detail=f"{what} {name!r} becomes {_escaped(name)!r}"))
         key = (doc_id, str(annotator))
         if key in self.seen:
             self.hit("V021", Location(doc_id, line, detail=f"annotator {annotator}"))

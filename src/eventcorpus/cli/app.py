@@ -52,6 +52,11 @@ def cli_errors() -> Iterator[None]:
         raise typer.Exit(exc.exit_code) from exc
 
 
+def warn(text: str) -> None:
+    """A stated warning on stderr (the command goes on; --strict commands exit 1 after it)."""
+    err.print(f"⚠ {text}", markup=False)
+
+
 def print_json(data: Any) -> None:
     """Print data as JSON on stdout, for --json options."""
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -9,7 +9,7 @@ import typer
 
 from eventcorpus.authoring import AUTHORING_DIR, apply_standoff, compile_pass, preannotate
 from eventcorpus.cli.app import app, cli_errors, err, out
-from eventcorpus.corpus import backup_existing, write_records
+from eventcorpus.corpus import backup_existing, refuse_input_as_output, write_records
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.sources import DEFAULT_DEST, corpus_documents, fetch_sources, folder_slug
 
@@ -125,6 +125,7 @@ def apply_command(
 ) -> None:
     """Join a stand-off file with the fetched texts into canonical records (fails if a text changed)."""
     with cli_errors():
+        refuse_input_as_output(output, standoff)
         records = apply_standoff(standoff, corpus_documents(dest).values())
         backup = backup_existing(output)
         count = write_records(output, records)

@@ -9,12 +9,13 @@ from typing import Annotated
 
 import typer
 
-from eventcorpus.cli.app import app, cli_errors, out
+from eventcorpus.cli.app import app, cli_errors, out, warn
 from eventcorpus.doccano.client import DoccanoClient
 from eventcorpus.doccano.sync import OFFSET_MODES, pull, push
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.progress import track
 from eventcorpus.schema import Schema, load_schema
+from eventcorpus.ziplimits import DEFAULT_MAX_MB, DEFAULT_MAX_RATIO, ZipLimits
 
 USER_ENV = "EVENTCORPUS_DOCCANO_USER"
 PASSWORD_ENV = "EVENTCORPUS_DOCCANO_PASSWORD"
@@ -116,6 +117,16 @@ def push_command(
         f"documents: {result.documents} read, {result.uploaded} uploaded "
         f"({result.pre_annotated} pre-annotated), {result.skipped} already there"
     )
+    if result.completed:
+        out.print(
+            f"completed {result.completed} documents an interrupted push left short: {result.spans_restored} spans, "
+            f"{result.relations_restored} relations sent again"
+        )
+    if result.left_alone:
+        warn(
+            f"{len(result.left_alone)} documents keep pre-annotations that were changed in doccano (not touched): "
+            + ", ".join(result.left_alone[:10])
+        )
     if result.pre_annotations_skipped:
         out.print(
             f"note: {result.pre_annotations_skipped} pre-annotation sets not sent: their documents were already "
@@ -136,12 +147,21 @@ def pull_command(
     offset_mode: OffsetMode = "auto",
     task_timeout: TaskTimeout = 120.0,
     schema_path: SchemaPath = None,
+    max_unzip_mb: Annotated[
+        float, typer.Option("--max-unzip-mb", help="Most MiB the export's members may expand to (zip bombs).")
+    ] = DEFAULT_MAX_MB,
+    max_unzip_ratio: Annotated[
+        float, typer.Option("--max-unzip-ratio", help="Most a member may expand per compressed byte.")
+    ] = DEFAULT_MAX_RATIO,
 ) -> None:
     """Export the project and write one canonical annotation file per annotator into a new folder."""
     with cli_errors():
         schema = _checked_options(offset_mode, schema_path)
+        limits = ZipLimits.from_options({"max_unzip_mb": max_unzip_mb, "max_unzip_ratio": max_unzip_ratio})
         with connect(url, task_timeout) as client:
-            result = pull(client, project=project, out_dir=out_dir, offset_mode=offset_mode, schema=schema)
+            result = pull(
+                client, project=project, out_dir=out_dir, offset_mode=offset_mode, schema=schema, limits=limits
+            )
     out.print(f"pulled {result.project!r} into {result.folder} (offsets counted in {result.offset_mode})")
     for summary in result.annotators:
         out.print(
@@ -149,3 +169,5 @@ def pull_command(
             f"{summary.spans} spans ({summary.entities} entities, {summary.events} events, "
             f"{summary.arguments} arguments)"
         )
+    for note in result.notes:
+        warn(note)

@@ -8,12 +8,13 @@ from typing import Annotated
 
 import typer
 
-from eventcorpus.cli.app import app, cli_errors, out, print_json
+from eventcorpus.cli.app import app, cli_errors, out, print_json, warn
 from eventcorpus.convert import convert
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import FORMATS
 from eventcorpus.offsets import MODES
 from eventcorpus.schema import load_schema
+from eventcorpus.ziplimits import DEFAULT_MAX_MB, DEFAULT_MAX_RATIO
 
 _FORMATS = ", ".join(FORMATS)
 
@@ -33,11 +34,21 @@ def convert_command(
     ] = None,
     split: Annotated[str | None, typer.Option("--split", help="hf: put every record in this split.")] = None,
     schema_path: Annotated[Path | None, typer.Option("--schema", help="Schema file (default: the project's).")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when anything was dropped.")] = False,
+    max_unzip_mb: Annotated[
+        float, typer.Option("--max-unzip-mb", help="doccano zip: most MiB its members may expand to (zip bombs).")
+    ] = DEFAULT_MAX_MB,
+    max_unzip_ratio: Annotated[
+        float, typer.Option("--max-unzip-ratio", help="doccano zip: most a member may expand per compressed byte.")
+    ] = DEFAULT_MAX_RATIO,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when anything was dropped or warned about.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """Convert annotations between formats, listing every item the target cannot hold."""
-    options: dict[str, object] = {"offset_mode": offset_mode}
+    options: dict[str, object] = {
+        "offset_mode": offset_mode,
+        "max_unzip_mb": max_unzip_mb,
+        "max_unzip_ratio": max_unzip_ratio,
+    }
     if annotator:
         options["annotator"] = annotator
     if split:
@@ -58,6 +69,7 @@ def convert_command(
                 "events": report.events,
                 "dropped": [asdict(d) for d in report.dropped],
                 "dropped_total": len(report.dropped),
+                "warnings": report.warnings,
             }
         )
     else:
@@ -69,5 +81,7 @@ def convert_command(
             where = f"offset {item.offset}" if item.offset is not None else "no offset"
             out.print(f"  dropped {item.kind} {item.item_id} in document {item.doc_id} at {where}: {item.reason}")
         out.print(f"dropped in total: {len(report.dropped)}")
-    if strict and report.dropped:
+    for warning in report.warnings:
+        warn(warning)
+    if strict and (report.dropped or report.warnings):
         raise typer.Exit(1)

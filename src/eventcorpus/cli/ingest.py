@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from eventcorpus.cli.app import app, cli_errors, err, out
+from eventcorpus.cli.app import app, cli_errors, err, out, warn
 from eventcorpus.corpus import backup_existing, write_json, write_records
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.ingest import DEFAULT_THRESHOLD, IngestFailed, ingest
@@ -76,6 +76,8 @@ def ingest_command(
         write_json(out_dir / REPORT, report)
     for failure in result.failures:
         err.print(f"[yellow]⚠[/yellow] skipped: {escape(failure.render())}", markup=True)
+    for warning in result.warnings:
+        warn(warning)
     if backup is not None:
         out.print(f"kept the previous {DOCUMENTS} as {backup}", markup=False)
     out.print(

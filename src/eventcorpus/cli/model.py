@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from eventcorpus.cli.app import app, cli_errors, err, out, print_json
+from eventcorpus.corpus import check_writable, refuse_input_as_output
 
 
 @app.command("train")
@@ -26,6 +27,7 @@ def train(
     from eventcorpus.extract import load_config, train_model
 
     with cli_errors():
+        check_writable(out_dir)  # before training, not after it
         config = load_config(config_path, baseline=baseline, seed=seed)
         model = train_model(train_path, dev_path, config, config_path=config_path, log=lambda m: err.print(m))
         backup = model.save(out_dir)
@@ -52,6 +54,7 @@ def predict(
     from eventcorpus.extract import predict_file
 
     with cli_errors():
+        refuse_input_as_output(out_path, input_path, model_dir)
         summary = predict_file(model_dir, input_path, out_path, batch_size=batch_size, n_process=n_process)
     if json_out:
         print_json(summary)

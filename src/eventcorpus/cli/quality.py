@@ -11,7 +11,13 @@ from rich.table import Table
 from eventcorpus.adjudicate import adjudicate_folder
 from eventcorpus.agreement import MODES, Figure, agreement, agreement_with_gold, read_annotator_sets
 from eventcorpus.cli.app import app, cli_errors, out, print_json
-from eventcorpus.corpus import atomic_open, read_records, write_json_lines
+from eventcorpus.corpus import (
+    backup_existing,
+    read_records,
+    refuse_input_as_output,
+    write_json_lines,
+    write_text_keeping_backup,
+)
 from eventcorpus.scoring import METRICS, Score, evaluate_files
 from eventcorpus.stats import stats_for_file
 
@@ -56,8 +62,12 @@ def evaluate_command(
 ) -> None:
     """Score predictions: TI, TC, AI, AC, AI+, AC+ (TextEE's tuples) and entities, micro P/R/F1."""
     with cli_errors():
+        if errors is not None:
+            refuse_input_as_output(errors, gold, pred, compare_with, option="--errors")
         result = evaluate_files(gold, pred, compare_path=compare_with, n_bootstrap=n_bootstrap if ci else 0, seed=seed)
         if errors is not None:
+            if errors.is_file():
+                backup_existing(errors)  # an earlier error list is kept, never emptied
             write_json_lines(errors, result.errors)
     if as_json:
         print_json(result.to_dict())
@@ -257,10 +267,11 @@ def stats_command(
 ) -> None:
     """Documents, tokens, entities, events, roles, fill rates, lengths and licences, per split."""
     with cli_errors():
+        if report is not None:
+            refuse_input_as_output(report, path, split, option="--report")
         result = stats_for_file(path, split_manifest=split, annotators_dir=annotators, plots_dir=plots)
         if report is not None:
-            with atomic_open(report) as handle:
-                handle.write(result.report)
+            write_text_keeping_backup(report, result.report)
     if as_json:
         data = result.stats.to_dict()
         if result.agreement is not None:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from eventcorpus.cli.app import app, cli_errors, out, print_json
-from eventcorpus.corpus import backup_existing, read_records
+from eventcorpus.corpus import backup_existing, read_records, refuse_input_as_output
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import get_format
 from eventcorpus.records import Record
@@ -62,6 +62,7 @@ def split_command(
 ) -> None:
     """Split documents into train/dev/test, keeping near-duplicates and articles together."""
     with cli_errors():
+        refuse_input_as_output(out_path, input_path, from_lists)  # an input read as an old manifest said E005
         records = read_input(input_path, fmt, unit)
         prior_path = previous or (out_path if out_path.exists() and not fresh else None)
         prior = read_manifest(prior_path) if prior_path else None

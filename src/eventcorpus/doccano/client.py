@@ -268,6 +268,9 @@ class DoccanoClient:
     def spans(self, project_id: int, example_id: int) -> list[dict[str, Any]]:
         return list(self.paged(f"/v1/projects/{project_id}/examples/{example_id}/spans"))
 
+    def relations(self, project_id: int, example_id: int) -> list[dict[str, Any]]:
+        return list(self.paged(f"/v1/projects/{project_id}/examples/{example_id}/relations"))
+
     def create_span(self, project_id: int, example_id: int, label_id: int, start: int, end: int) -> dict[str, Any]:
         payload = {"label": label_id, "start_offset": start, "end_offset": end}
         return dict(self.json("POST", f"/v1/projects/{project_id}/examples/{example_id}/spans", json=payload))

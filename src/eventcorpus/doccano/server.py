@@ -169,18 +169,37 @@ def server_env(home: Path) -> dict[str, str]:
     return env
 
 
-def _run(venv: Path, home: Path, args: list[str], log_name: str) -> None:
+def _run(
+    venv: Path, home: Path, args: list[str], log_name: str, *, command: list[str] | None = None, stdin: str = ""
+) -> None:
+    """Run ``doccano ARGS`` (or ``command``) with the server's environment; ``stdin`` is fed to it, never argv."""
     log = home / log_name
     with open(log, "a", encoding="utf-8") as handle:
         done = subprocess.run(
-            [str(venv / "bin" / "doccano"), *args],
+            command or [str(venv / "bin" / "doccano"), *args],
             env=server_env(home),
+            input=stdin,
+            text=True,
             stdout=handle,
             stderr=subprocess.STDOUT,
             timeout=600,
         )
     if done.returncode != 0:
         raise EventCorpusError("E212", f"`doccano {args[0]}` failed with exit code {done.returncode}", file=str(log))
+
+
+# doccano's `createuser --password P` would show the password to `ps` while it runs; this runs the
+# same management command (create_admin) with the password read from stdin instead.
+_CREATE_USER = """
+import sys
+import backend.cli  # doccano's settings and its backend folder on sys.path
+import django
+from django.core import management
+username, email = sys.argv[1], sys.argv[2]
+password = sys.stdin.readline().rstrip("\\n")
+django.setup()
+management.call_command("create_admin", "--noinput", username=username, password=password, email=email)
+"""
 
 
 def init_home(venv: Path, home: Path, *, username: str, password: str) -> None:
@@ -205,8 +224,9 @@ def init_home(venv: Path, home: Path, *, username: str, password: str) -> None:
 
 
 def create_user(venv: Path, home: Path, *, username: str, password: str) -> None:
-    """Create (or reset the password of) a doccano superuser."""
-    _run(venv, home, ["createuser", "--username", username, "--password", password], "init.log")
+    """Create (or reset the password of) a doccano superuser; the password goes through stdin, never argv."""
+    command = [str(venv / "bin" / "python"), "-c", _CREATE_USER, username, f"{username}@example.org"]
+    _run(venv, home, ["createuser"], "init.log", command=command, stdin=password + "\n")
 
 
 def _backend_dir(venv: Path) -> Path:

@@ -15,14 +15,12 @@ Unicode (and :mod:`eventcorpus.offsets`) keeps whole, so UTF-16 is the exact cho
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -32,8 +30,10 @@ from eventcorpus.doccano.client import DoccanoClient, ImportError_
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats.doccano import doccano_to_record, record_to_doccano
 from eventcorpus.offsets import MODES
+from eventcorpus.paths import inside
 from eventcorpus.records import UNANNOTATED, AnnotationSet, Document, Record, text_sha256
 from eventcorpus.schema import EntityType, EventType, Schema, load_schema
+from eventcorpus.ziplimits import ZipLimits, jsonl_members, member_lines, open_zip
 
 OFFSET_MODES = ("auto", *MODES)
 PUSHED_BY = "pushed_by"  # meta key: the doccano user who uploaded the example and owns its pre-annotations
@@ -58,6 +58,11 @@ class PushResult:
     span_types_created: list[str] = field(default_factory=list)
     relation_types_created: list[str] = field(default_factory=list)
     pre_annotation_owner: str | None = None  # who owns pre-annotations in a non-collaborative project
+    # a re-run completes pre-annotations an interrupted push left short (an import killed mid-way)
+    completed: int = 0  # documents whose missing spans/relations were sent again
+    spans_restored: int = 0
+    relations_restored: int = 0
+    left_alone: list[str] = field(default_factory=list)  # documents whose spans were changed in doccano: not touched
 
 
 @dataclass
@@ -80,6 +85,7 @@ class PullResult:
     offset_mode: str
     folder: Path
     annotators: list[AnnotatorSummary] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. annotators renamed apart (members sharing a stem)
 
 
 def project_offset_mode(project: dict[str, Any], requested: str = "auto") -> str:
@@ -145,12 +151,67 @@ def ensure_project(
 
 def existing_doc_ids(client: DoccanoClient, project_id: int) -> set[str]:
     """The ``doc_id`` in the meta of every example already in the project."""
-    ids: set[str] = set()
+    return set(existing_examples(client, project_id))
+
+
+def existing_examples(client: DoccanoClient, project_id: int) -> dict[str, dict[str, Any]]:
+    """``{doc_id: example}`` for every example already in the project (the first, should one be doubled)."""
+    found: dict[str, dict[str, Any]] = {}
     for example in client.examples(project_id):
         meta = example.get("meta") or {}
         if isinstance(meta, dict) and isinstance(meta.get("doc_id"), str):
-            ids.add(meta["doc_id"])
-    return ids
+            found.setdefault(meta["doc_id"], example)
+    return found
+
+
+def complete_pre_annotations(
+    client: DoccanoClient,
+    project_id: int,
+    example: dict[str, Any],
+    wanted: dict[str, Any],
+    span_types: dict[str, int],
+    relation_types: dict[str, int],
+) -> tuple[int, int] | None:
+    """Send the spans and relations of ``wanted`` (a doccano line) that ``example`` lacks; (spans, relations) sent.
+
+    The logged-in user's spans on the example are compared with the wanted ones as a multiset
+    of (start, end, label). When they are a part of them (an import that died between creating
+    the examples and their labels leaves none), the rest is created, so a re-run converges on
+    an uninterrupted push with nothing doubled. When they hold anything else, someone edited
+    them in doccano: nothing is touched and None is returned.
+    """
+    example_id = int(example["id"])
+    have = client.spans(project_id, example_id)
+    pool: dict[tuple[int, int, int], list[int]] = {}
+    for span in have:
+        pool.setdefault((int(span["start_offset"]), int(span["end_offset"]), int(span["label"])), []).append(
+            int(span["id"])
+        )
+    span_id: dict[int, int] = {}  # the line's span id -> doccano's
+    missing: list[tuple[int, tuple[int, int, int]]] = []
+    for span in wanted.get("entities") or []:
+        key = (int(span["start_offset"]), int(span["end_offset"]), span_types[str(span["label"])])
+        if pool.get(key):
+            span_id[int(span["id"])] = pool[key].pop(0)
+        else:
+            missing.append((int(span["id"]), key))
+    if any(pool.values()):
+        return None
+    for line_id, (start, end, label) in missing:
+        span_id[line_id] = int(client.create_span(project_id, example_id, label, start, end)["id"])
+    present = {(int(r["from_id"]), int(r["to_id"]), int(r["type"])) for r in client.relations(project_id, example_id)}
+    relations = 0
+    for relation in wanted.get("relations") or []:
+        key = (
+            span_id[int(relation["from_id"])],
+            span_id[int(relation["to_id"])],
+            relation_types[str(relation["type"])],
+        )
+        if key not in present:
+            client.create_relation(project_id, example_id, key[2], key[0], key[1])
+            present.add(key)
+            relations += 1
+    return len(missing), relations
 
 
 def load_pre_annotations(path: Path, documents: dict[str, Document]) -> dict[str, Record]:
@@ -236,12 +297,28 @@ def push(
         span_types_created=span_types,
         relation_types_created=relation_types,
     )
-    there = existing_doc_ids(client, project_id)
+    there = existing_examples(client, project_id)
+    label_ids = {str(t["text"]): int(t["id"]) for t in client.span_types(project_id)} if pre else {}
+    role_ids = {str(t["text"]): int(t["id"]) for t in client.relation_types(project_id)} if pre else {}
     lines: list[tuple[str, str]] = []
     for doc_id, document in documents.items():
         if doc_id in there:
             result.skipped += 1
-            result.pre_annotations_skipped += int(doc_id in pre)
+            example = there[doc_id]
+            meta: dict[str, Any] = example.get("meta") or {}
+            ours = collaborative_project or meta.get(PUSHED_BY) == client.username
+            if doc_id not in pre or not ours or example.get("text") != document.text:
+                result.pre_annotations_skipped += int(doc_id in pre)
+                continue
+            wanted = record_to_doccano(Record(document, pre[doc_id].annotations), offset_mode=mode)
+            sent = complete_pre_annotations(client, project_id, example, wanted, label_ids, role_ids)
+            if sent is None:
+                result.left_alone.append(doc_id)
+                result.pre_annotations_skipped += 1
+            elif any(sent):
+                result.completed += 1
+                result.spans_restored += sent[0]
+                result.relations_restored += sent[1]
             continue
         record = pre.get(doc_id)
         if record is not None:
@@ -275,21 +352,51 @@ def push(
 # --- pull --------------------------------------------------------------------------------
 
 
-def _export_members(archive: bytes, collaborative: bool) -> dict[str, list[tuple[int, dict[str, Any]]]]:
+def _export_members(
+    archive: bytes, collaborative: bool, limits: ZipLimits | None = None, notes: list[str] | None = None
+) -> dict[str, list[tuple[int, dict[str, Any]]]]:
     """``{annotator: [(line number, object)]}`` from a doccano JSONL export zip.
 
     A collaborative project exports one ``all.jsonl``; the others one ``<username>.jsonl`` per member.
+    Members are streamed within ``limits`` (E032); a line that is not a UTF-8 JSON object with an
+    ``id`` is E213. Members sharing a stem get distinct annotator names, said in ``notes``.
     """
+    limits = limits or ZipLimits()
     out: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-    with zipfile.ZipFile(io.BytesIO(archive)) as handle:
-        for member in sorted(handle.namelist()):
-            if not member.endswith(".jsonl"):
-                continue
-            user = Path(member).stem
-            text = handle.read(member).decode("utf-8")
-            rows = [(n, json.loads(line)) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    with open_zip(archive, "doccano export") as handle:
+        members = jsonl_members(handle)
+        if notes is not None:
+            notes.extend(members.notes)
+        for member, user in members.names:
+            name = f"doccano export {member}"
+            rows: list[tuple[int, dict[str, Any]]] = []
+            try:
+                for number, line in member_lines(handle, member, name=name, limits=limits):
+                    if line.strip():
+                        rows.append((number, _export_line(line, name, number)))
+            except EventCorpusError as exc:
+                if exc.code != "E014":
+                    raise
+                raise EventCorpusError(
+                    "E213", f"bytes that are not UTF-8: {exc.detail}", file=name, line=exc.line
+                ) from exc
             out[COLLABORATIVE_ANNOTATOR if collaborative and user == "all" else user] = rows
     return out
+
+
+def _export_line(line: str, name: str, number: int) -> dict[str, Any]:
+    """One exported example: a JSON object with an integer ``id``; E213 otherwise."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise EventCorpusError("E213", f"{exc.msg} at column {exc.colno}", file=name, line=number) from exc
+    if not isinstance(obj, dict):
+        raise EventCorpusError("E213", f"a {type(obj).__name__}, not an object", file=name, line=number)
+    if isinstance(obj.get("id"), bool) or not isinstance(obj.get("id"), int):
+        raise EventCorpusError(
+            "E213", f"example id {obj.get('id')!r}", file=name, line=number, expected="an integer id"
+        )
+    return obj
 
 
 def _check_example(obj: dict[str, Any], where: dict[str, Any]) -> str:
@@ -326,6 +433,7 @@ def pull(
     out_dir: Path,
     offset_mode: str = "auto",
     schema: Schema | None = None,
+    limits: ZipLimits | None = None,
 ) -> PullResult:
     """Export the project, convert each annotator's work to canonical records in a new versioned folder."""
     schema = schema or load_schema()
@@ -335,8 +443,11 @@ def pull(
     project_id = int(info["id"])
     archive = client.export_zip(project_id)
     collaborative = bool(info.get("collaborative_annotation"))
-    exported = _export_members(archive, collaborative)
-    confirmed = _export_members(client.export_zip(project_id, confirmed_only=True), collaborative)
+    notes: list[str] = []
+    limits = limits or ZipLimits()
+    exported = _export_members(archive, collaborative, replace(limits, inflated=0), notes)
+    confirmed_zip = client.export_zip(project_id, confirmed_only=True)
+    confirmed = _export_members(confirmed_zip, collaborative, replace(limits, inflated=0))
     done_ids = {user: {int(obj["id"]) for _, obj in rows} for user, rows in confirmed.items()}
 
     per_annotator: dict[str, list[Record]] = {}
@@ -372,7 +483,7 @@ def pull(
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=out_dir))
     try:
         for user, records in per_annotator.items():
-            write_records(staging / f"{user}.jsonl", records)
+            write_records(inside(staging, user, suffix=".jsonl", what="annotator"), records)
         (staging / "doccano-export.zip").write_bytes(archive)  # the raw export, kept as it came
         write_json(
             staging / "pull.json",
@@ -382,7 +493,11 @@ def pull(
                 "url": client.url,
                 "offset_mode": mode,
                 "pulled_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "annotators": [{**vars(s), "spans": s.spans, "file": f"{s.annotator}.jsonl"} for s in summaries],
+                "annotators": [
+                    {**vars(s), "spans": s.spans, "file": inside(staging, s.annotator, suffix=".jsonl").name}
+                    for s in summaries
+                ],
+                "notes": notes,
             },
         )
         os.replace(staging, folder)
@@ -391,4 +506,4 @@ def pull(
         raise
     with atomic_open(out_dir / "latest") as handle:
         handle.write(folder.name + "\n")
-    return PullResult(project=project, offset_mode=mode, folder=folder, annotators=summaries)
+    return PullResult(project=project, offset_mode=mode, folder=folder, annotators=summaries, notes=notes)

@@ -24,6 +24,7 @@ from eventcorpus.records import Record
 from eventcorpus.schema import Schema
 
 NONE = "O"
+MAX_TEXT = 100_000_000  # characters; see blank_nlp
 Vectors = Sequence[np.ndarray] | None
 
 
@@ -31,6 +32,9 @@ def blank_nlp() -> Language:
     """The shared tokenisation (spaCy blank English) with a sentencizer."""
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    # spaCy's 1,000,000-character limit (E088) guards parsers and NER models, which this pipeline
+    # lacks: tokenising and sentence-splitting a long report is linear, so long documents are read whole
+    nlp.max_length = MAX_TEXT
     return nlp
 
 

@@ -63,6 +63,7 @@ class ConversionReport:
     entities: int = 0
     events: int = 0
     dropped: list[Dropped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what was read or written but deserves a word
 
     def add(self, record: Record) -> None:
         self.documents += 1

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from eventcorpus.corpus import default_mode
+from eventcorpus.corpus import default_mode, utf8_fix
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import Dropped
 from eventcorpus.records import UNANNOTATED, Document, Record
@@ -35,6 +35,13 @@ def note_dropped(options: dict[str, Any], item: Dropped) -> None:
         sink.append(item)
 
 
+def note_warnings(options: dict[str, Any], notes: Iterable[str]) -> None:
+    """Pass on what a reader noticed but could carry (renamed annotators...) to ``options["warnings"]``."""
+    sink = options.get("warnings")
+    if isinstance(sink, list):
+        sink.extend(notes)
+
+
 def numbered_lines(handle: Iterable[str], file: str) -> Iterator[tuple[int, str]]:
     """Number the lines of a UTF-8 text handle; bytes that are not UTF-8 raise E014 naming the file."""
     number = 0
@@ -43,7 +50,8 @@ def numbered_lines(handle: Iterable[str], file: str) -> Iterator[tuple[int, str]
             yield number, line
     except UnicodeDecodeError as exc:
         read = f"; {number} line(s) decoded before it" if number else ""
-        raise EventCorpusError("E014", f"{exc.reason}{read}", file=file, expected="UTF-8 text") from exc
+        fix = utf8_fix(file) if Path(file).is_file() else None
+        raise EventCorpusError("E014", f"{exc.reason}{read}", file=file, expected="UTF-8 text", fix=fix) from exc
 
 
 def default_annotator(options: dict[str, Any]) -> str:

@@ -30,6 +30,7 @@ from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped
 from eventcorpus.formats._shared import default_annotator, document_fields, document_from_fields, note_dropped
 from eventcorpus.formats._shared import output_folder as _output_folder
+from eventcorpus.paths import inside
 from eventcorpus.records import AnnotationSet, Argument, Entity, Event, Record, Trigger, document_id
 from eventcorpus.schema import Schema
 
@@ -149,11 +150,13 @@ def write(records: Iterable[Record], path: Path, *, schema: Schema, options: dic
                 stem = f"{record.id}.{brat_type(record.annotations.annotator)}.{counter}"
             used.add(stem)
             lines, sidecar = _ann_lines(record)
-            with open(folder / f"{stem}.txt", "w", encoding="utf-8", newline="") as handle:
+            base = inside(folder, stem, what="document id")  # ids never name a path outside the folder
+            with open(base.with_name(base.name + ".txt"), "w", encoding="utf-8", newline="") as handle:
                 handle.write(record.document.text)
-            with open(folder / f"{stem}.ann", "w", encoding="utf-8", newline="\n") as handle:
+            with open(base.with_name(base.name + ".ann"), "w", encoding="utf-8", newline="\n") as handle:
                 handle.write("".join(line + "\n" for line in lines))
-            (folder / f"{stem}.json").write_text(json.dumps(sidecar, ensure_ascii=False, indent=1), encoding="utf-8")
+            sidecar_text = json.dumps(sidecar, ensure_ascii=False, indent=1)
+            base.with_name(base.name + ".json").write_text(sidecar_text, encoding="utf-8")
             report.add(record)
         (folder / "annotation.conf").write_text(annotation_conf(schema), encoding="utf-8")
         (folder / "visual.conf").write_text(visual_conf(schema), encoding="utf-8")

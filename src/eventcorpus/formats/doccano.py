@@ -23,7 +23,6 @@ and converted to code points at this edge. A zip holds one ``<user>.jsonl`` per 
 
 from __future__ import annotations
 
-import io
 import tempfile
 import zipfile
 from collections import defaultdict, deque
@@ -34,8 +33,9 @@ from typing import IO, Any
 from eventcorpus.corpus import atomic_open, dumps, parse_json_lines
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped
-from eventcorpus.formats._shared import default_annotator, numbered_lines
+from eventcorpus.formats._shared import default_annotator, note_warnings, numbered_lines
 from eventcorpus.offsets import MODES, Mode, OffsetMap
+from eventcorpus.paths import safe_name
 from eventcorpus.records import (
     AnnotationSet,
     Argument,
@@ -48,6 +48,7 @@ from eventcorpus.records import (
     text_sha256,
 )
 from eventcorpus.schema import Schema, load_schema
+from eventcorpus.ziplimits import ZipLimits, jsonl_members, member_lines, open_zip
 
 CANNOT_HOLD = [
     "spans whose offsets fall inside a grapheme cluster (grapheme mode only)",
@@ -330,16 +331,17 @@ def read(path: Path, *, schema: Schema, options: dict[str, Any]) -> Iterator[Rec
     mode = str(options.get("offset_mode") or "codepoint")
     if not path.exists():
         raise EventCorpusError("E004", "no such file", file=str(path))
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            for member in sorted(n for n in archive.namelist() if n.endswith(".jsonl")):
-                user = Path(member).stem
+    if zipfile.is_zipfile(path) or path.suffix == ".zip":
+        limits = ZipLimits.from_options(options)  # members are streamed, within limits (zip bombs)
+        with open_zip(path, str(path)) as archive:
+            members = jsonl_members(archive)
+            note_warnings(options, members.notes)
+            for member, user in members.names:
                 name = f"{path}:{member}"
-                with archive.open(member) as raw:
-                    for number, obj in _lines(io.TextIOWrapper(raw, encoding="utf-8", newline=""), name):
-                        yield doccano_to_record(
-                            obj, offset_mode=mode, annotator=user, file=name, line=number, schema=schema
-                        )
+                for number, obj in parse_json_lines(member_lines(archive, member, name=name, limits=limits), name):
+                    yield doccano_to_record(
+                        obj, offset_mode=mode, annotator=user, file=name, line=number, schema=schema
+                    )
         return
     with open(path, encoding="utf-8", newline="") as handle:
         for number, obj in _lines(handle, str(path)):
@@ -379,7 +381,7 @@ def write(records: Iterable[Record], path: Path, *, schema: Schema, options: dic
                     handle.close()
             with atomic_open(path, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
                 for number, user in enumerate(handles):
-                    archive.write(Path(spool) / f"{number}.jsonl", f"{user}.jsonl")
+                    archive.write(Path(spool) / f"{number}.jsonl", safe_name(user, what="annotator") + ".jsonl")
         return report
     with atomic_open(path) as handle:
         for record in records:
