@@ -28,6 +28,7 @@ FORMATS: dict[str, str] = {
     "doccano": "eventcorpus.formats.doccano",
     "brat": "eventcorpus.formats.brat",
     "oneie": "eventcorpus.formats.oneie",
+    "textee": "eventcorpus.formats.textee",
     "m2e2": "eventcorpus.formats.m2e2",
     "re3d": "eventcorpus.formats.re3d",
     "conll": "eventcorpus.formats.conll",
