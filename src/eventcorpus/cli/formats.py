@@ -1,4 +1,4 @@
-"""``eventcorpus convert``: between canonical, doccano, brat, OneIE, M2E2, re3d, CoNLL, spaCy and HF."""
+"""``eventcorpus convert``: between canonical, doccano, brat, OneIE, TextEE, M2E2, re3d, CoNLL, spaCy and HF."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from eventcorpus.cli.app import app, cli_errors, out, print_json
+from eventcorpus.cli.app import app, cli_errors, err, out, print_json
 from eventcorpus.convert import convert
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import FORMATS
@@ -32,8 +33,25 @@ def convert_command(
         typer.Option("--annotator", help="Annotator for input that names none (for doccano JSONL: the user)."),
     ] = None,
     split: Annotated[str | None, typer.Option("--split", help="hf: put every record in this split.")] = None,
+    inventory: Annotated[
+        str | None,
+        typer.Option(
+            "--inventory",
+            help="Map the labels read through this table of schema.yaml `mappings` (e.g. m2e2); "
+            "unmapped labels are kept as they are for validate to report.",
+        ),
+    ] = None,
+    window: Annotated[
+        str | None, typer.Option("--window", help="oneie/textee: sentence (default) or document windows.")
+    ] = None,
+    textee_task: Annotated[
+        str | None,
+        typer.Option("--textee-task", help="textee: e2e (every entity, default) or eae (argument fillers only)."),
+    ] = None,
     schema_path: Annotated[Path | None, typer.Option("--schema", help="Schema file (default: the project's).")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when anything was dropped.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when anything was dropped or the input drew a warning.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """Convert annotations between formats, listing every item the target cannot hold."""
@@ -42,6 +60,9 @@ def convert_command(
         options["annotator"] = annotator
     if split:
         options["split"] = split
+    for key, value in (("inventory", inventory), ("window", window), ("textee_task", textee_task)):
+        if value:
+            options[key] = value
     with cli_errors():
         if offset_mode not in MODES:
             raise EventCorpusError("E017", f"--offset-mode {offset_mode!r}", expected=f"one of {', '.join(MODES)}")
@@ -58,6 +79,7 @@ def convert_command(
                 "events": report.events,
                 "dropped": [asdict(d) for d in report.dropped],
                 "dropped_total": len(report.dropped),
+                "warnings": report.warnings,
             }
         )
     else:
@@ -69,5 +91,7 @@ def convert_command(
             where = f"offset {item.offset}" if item.offset is not None else "no offset"
             out.print(f"  dropped {item.kind} {item.item_id} in document {item.doc_id} at {where}: {item.reason}")
         out.print(f"dropped in total: {len(report.dropped)}")
-    if strict and report.dropped:
+        for warning in report.warnings:
+            err.print(f"[yellow]⚠[/yellow] {escape(warning)}", markup=True)
+    if strict and (report.dropped or report.warnings):
         raise typer.Exit(1)

@@ -54,6 +54,7 @@ class ConversionReport:
     entities: int = 0
     events: int = 0
     dropped: list[Dropped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # doubts about the input itself (e.g. its offset mode)
 
     def add(self, record: Record) -> None:
         self.documents += 1

@@ -34,8 +34,8 @@ from typing import IO, Any
 from eventcorpus.corpus import atomic_open, dumps, parse_json_lines
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped
-from eventcorpus.formats._shared import default_annotator, numbered_lines
-from eventcorpus.offsets import MODES, Mode, OffsetMap
+from eventcorpus.formats._shared import default_annotator, note_warning, numbered_lines
+from eventcorpus.offsets import MODES, Mode, OffsetMap, OffsetTally
 from eventcorpus.records import (
     AnnotationSet,
     Argument,
@@ -246,6 +246,7 @@ def doccano_to_record(
     file: str | None = None,
     line: int | None = None,
     schema: Schema | None = None,
+    tally: OffsetTally | None = None,
 ) -> Record:
     """A canonical record from one doccano line (export or :func:`record_to_doccano` output).
 
@@ -275,6 +276,8 @@ def doccano_to_record(
 
     offsets = OffsetMap(text, mode)
     spans = _raw_spans(obj, where)
+    if tally is not None:
+        tally.add(text, [(start, end) for _, start, end, _ in spans])
     relations = obj.get("relations") or []
     sources = {rel.get("from_id") for rel in relations if isinstance(rel, dict)}
     extra = fields.get("eventcorpus") if isinstance(fields.get("eventcorpus"), dict) else {}
@@ -367,7 +370,7 @@ def _lines(handle: Iterable[str], name: str) -> Iterator[tuple[int, Any]]:
 def read(path: Path, *, schema: Schema, options: dict[str, Any]) -> Iterator[Record]:
     """Stream records from a doccano JSONL file or an export zip (one annotator per ``<user>.jsonl``)."""
     path = Path(path)
-    mode = str(options.get("offset_mode") or "codepoint")
+    mode = _offset_mode(str(options.get("offset_mode") or "codepoint"))
     if not path.exists():
         raise EventCorpusError("E004", "no such file", file=str(path))
     if path.is_dir():
@@ -382,12 +385,15 @@ def read(path: Path, *, schema: Schema, options: dict[str, Any]) -> Iterator[Rec
             for member in sorted(n for n in archive.namelist() if n.endswith(".jsonl")):
                 user = Path(member).stem
                 name = f"{path}:{member}"
+                tally = OffsetTally(mode)
                 with archive.open(member) as raw:
                     for number, obj in _lines(io.TextIOWrapper(raw, encoding="utf-8", newline=""), name):
                         yield doccano_to_record(
-                            obj, offset_mode=mode, annotator=user, file=name, line=number, schema=schema
+                            obj, offset_mode=mode, annotator=user, file=name, line=number, schema=schema, tally=tally
                         )
+                _warn(options, tally, name)
         return
+    tally = OffsetTally(mode)
     with open(path, encoding="utf-8", newline="") as handle:
         for number, obj in _lines(handle, str(path)):
             annotator = options.get("annotator") or (obj.get("annotator") if isinstance(obj, dict) else None)
@@ -398,7 +404,15 @@ def read(path: Path, *, schema: Schema, options: dict[str, Any]) -> Iterator[Rec
                 file=str(path),
                 line=number,
                 schema=schema,
+                tally=tally,
             )
+    _warn(options, tally, str(path))
+
+
+def _warn(options: dict[str, Any], tally: OffsetTally, file: str) -> None:
+    message = tally.warning(file)
+    if message is not None:
+        note_warning(options, message)
 
 
 def write(records: Iterable[Record], path: Path, *, schema: Schema, options: dict[str, Any]) -> ConversionReport:

@@ -274,7 +274,9 @@ def _document(group: list[tuple[int, dict[str, Any]]], schema: Schema, options: 
     inventory = options.get("inventory")
 
     def label(kind: str, value: Any) -> str | None:
-        return schema.map_label(inventory, kind, str(value), file=file) if inventory else str(value)
+        if not inventory:
+            return str(value)
+        return schema.map_label(inventory, kind, str(value), file=file, keep_unmapped=True)
 
     entities: list[Entity] = []
     events: list[Event] = []
