@@ -491,7 +491,13 @@ def _record_sentences(
                 reason = "argument lies in another sentence than the trigger"
             if reason is not None or where is None or role is None:
                 report.dropped.append(
-                    Dropped(doc_id, "argument", f"{event.id}:{argument.role}", event.trigger.start, str(reason))
+                    Dropped(
+                        doc_id,
+                        "argument",
+                        f"{event.id}/{argument.role}:{argument.entity_id}",
+                        event.trigger.start,
+                        str(reason),
+                    )
                 )
                 continue
             arguments.append(

@@ -167,7 +167,8 @@ def record_windows(record: Record, window: str, dropped: list[Dropped]) -> list[
             where = entity_window.get(argument.entity_id)
             if where != w:
                 reason = "its entity was not written" if where is None else "its entity lies in another window"
-                dropped.append(Dropped(doc_id, "argument", f"{event.id}:{argument.role}", event.trigger.start, reason))
+                item = f"{event.id}/{argument.role}:{argument.entity_id}"
+                dropped.append(Dropped(doc_id, "argument", item, event.trigger.start, reason))
                 continue
             first, last = entity_tokens[argument.entity_id]
             arguments.append(
@@ -310,7 +311,8 @@ def _document(group: list[tuple[int, dict[str, Any]]], schema: Schema, options: 
                 if role is None or entity_id not in known:
                     reason = "role maps to null" if role is None else f"entity {entity_id} is not in this document"
                     note_dropped(
-                        options, Dropped(doc_id, "argument", f"{event_id}:{argument.get('role')}", start, reason)
+                        options,
+                        Dropped(doc_id, "argument", f"{event_id}/{argument.get('role')}:{entity_id}", start, reason),
                     )
                     continue
                 arguments.append(Argument(role, entity_id))
