@@ -170,7 +170,7 @@ def test_writer_retokenises_other_documents_and_reports_what_it_cannot_hold(tmp_
     assert "snapped" in reasons[("entity", "x")]
     assert "crosses a sentence" in reasons[("entity", "c")]
     assert "no M2E2 label" in reasons[("event", "e2")]
-    assert "Time has no M2E2 label" in reasons[("argument", "e1:Time")]
+    assert "Time has no M2E2 label" in reasons[("argument", "e1/Time:t")]
     assert ("attribute", "e1") in reasons
 
 

@@ -38,7 +38,7 @@ def test_round_trip_keeps_everything_not_reported(record: Record, tmp_path: Path
                 assert kept[entity.id] == entity
         events = {e.id: e for e in back.annotations.events}
         for event in record.annotations.events:
-            lost_arguments = {i for k, i in touched if k == "argument" and i.startswith(f"{event.id}:")}
+            lost_arguments = {i for k, i in touched if k == "argument" and i.startswith(f"{event.id}/")}
             if ("event", event.id) not in touched and not lost_arguments:
                 assert events[event.id] == event
         if window == "document":  # one window: nothing crosses, and only the rare word the
@@ -93,7 +93,7 @@ def test_spans_crossing_windows_or_tokens_are_reported(tmp_path: Path) -> None:
     reasons = {(d.kind, d.item_id): d.reason for d in dropped}
     assert reasons[("entity", "T2")] == "span crosses a window boundary"
     assert "snapped to tokens 0-9" in reasons[("entity", "T3")]
-    assert "not written" in reasons[("argument", "E1:Place")]
+    assert "not written" in reasons[("argument", "E1/Place:T2")]
     assert [(e.id, e.start, e.end) for e in back.annotations.entities] == [("T1", 0, 9), ("T3", 0, 9)]
     assert back.annotations.events[0].arguments == [Argument("Attacker", "T1")]
 

@@ -2,13 +2,68 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from eventcorpus.corpus import backup_existing, check_writable
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped, get_format
+from eventcorpus.records import ARGUMENT_SPAN_LABEL, Record
 from eventcorpus.schema import Schema, load_schema
+
+
+def map_inventory(
+    records: Iterable[Record], schema: Schema, inventory: str, dropped: list[Dropped]
+) -> Iterator[Record]:
+    """Map each record's labels through the schema's ``mappings[inventory]`` tables.
+
+    A label the table sends to null is dropped on purpose and reported (an entity with the
+    arguments that point at it, an event, an argument for its role). A label the table
+    does not list is kept exactly as it is, for ``validate`` to report; it never becomes
+    another kind of item. ``ARG`` argument spans are not entity types and are not mapped.
+    """
+
+    def mapped(kind: str, label: str) -> str | None:
+        return schema.map_label(inventory, kind, label, keep_unmapped=True)
+
+    for record in records:
+        doc_id = record.id
+        annotations = record.annotations
+        kept_entities = []
+        for entity in annotations.entities:
+            label = entity.label if entity.label == ARGUMENT_SPAN_LABEL else mapped("entity_types", entity.label)
+            if label is None:
+                dropped.append(
+                    Dropped(doc_id, "entity", entity.id, entity.start, f"{inventory}: {entity.label} maps to null")
+                )
+                continue
+            entity.label = label
+            kept_entities.append(entity)
+        known = {e.id for e in kept_entities}
+        kept_events = []
+        for event in annotations.events:
+            event_type = mapped("event_types", event.type)
+            if event_type is None:
+                dropped.append(
+                    Dropped(doc_id, "event", event.id, event.trigger.start, f"{inventory}: {event.type} maps to null")
+                )
+                continue
+            event.type = event_type
+            arguments = []
+            for argument in event.arguments:
+                role = mapped("roles", argument.role)
+                if role is None or argument.entity_id not in known:
+                    reason = f"role {argument.role} maps to null" if role is None else "its entity maps to null"
+                    item = f"{event.id}/{argument.role}:{argument.entity_id}"
+                    dropped.append(Dropped(doc_id, "argument", item, event.trigger.start, f"{inventory}: {reason}"))
+                    continue
+                argument.role = role
+                arguments.append(argument)
+            event.arguments = arguments
+            kept_events.append(event)
+        annotations.entities, annotations.events = kept_entities, kept_events
+        yield record
 
 
 def convert(
@@ -22,7 +77,9 @@ def convert(
 ) -> ConversionReport:
     """Read ``in_path`` as ``from_fmt`` and write ``out_path`` as ``to_fmt``, streaming.
 
-    ``options`` go to both sides (``offset_mode``, ``annotator``, ``split``, ``shard_size``...).
+    ``options`` go to both sides (``offset_mode``, ``annotator``, ``split``, ``shard_size``...);
+    ``inventory`` (a table under ``mappings`` in schema.yaml) maps the labels read, see
+    :func:`map_inventory` (E113 for an inventory the schema does not have).
     The report counts the documents, entities and events read, and lists every item the
     reader could not carry into canonical records followed by every item the writer's
     format cannot hold. An existing output file is first copied to ``<name>.<UTC>.bak``.
@@ -38,10 +95,21 @@ def convert(
     if Path(out_path).is_file():
         backup_existing(out_path)  # folders are kept as .bak by the folder writers
     schema = schema or load_schema()
+    inventory = (options or {}).get("inventory")
+    if inventory is not None and inventory not in schema.mappings:
+        raise EventCorpusError(
+            "E113",
+            f"inventory {inventory!r}",
+            file=schema.path,
+            expected=f"one of {', '.join(sorted(schema.mappings)) or '(none: the schema has no mappings)'}",
+        )
     read_dropped: list[Dropped] = []
     warnings: list[str] = []
-    read_options = {**(options or {}), "dropped": read_dropped, "warnings": warnings}
-    records = source.read(Path(in_path), schema=schema, options=read_options)
+    read_options = {k: v for k, v in (options or {}).items() if k != "inventory"}
+    read_options.update(dropped=read_dropped, warnings=warnings)
+    records: Iterable[Record] = source.read(Path(in_path), schema=schema, options=read_options)
+    if inventory is not None:
+        records = map_inventory(records, schema, str(inventory), read_dropped)
     try:
         report: ConversionReport = target.write(records, Path(out_path), schema=schema, options=dict(options or {}))
     except OSError as exc:  # the disk filled up, a folder turned read-only while writing...

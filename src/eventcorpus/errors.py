@@ -163,6 +163,29 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
     ErrorSpec("E107", "format has no writer", "Convert to one of the formats with a writer.", USAGE),
     ErrorSpec("E108", "format has no reader", "Convert from one of the formats with a reader.", USAGE),
     ErrorSpec("E109", "input and output are the same path", "Give --out a different path.", USAGE),
+    # formats, issue 19 part A (E110-E129)
+    ErrorSpec(
+        "E110",
+        "the format reads one file but a folder was given",
+        "Give the .jsonl file (or the doccano export .zip) itself, not the folder holding it.",
+        USAGE,
+    ),
+    ErrorSpec(
+        "E111",
+        "brat folder holds no .ann/.txt pairs",
+        "Point --from brat at the folder holding <doc>.ann and <doc>.txt files (sub-folders are searched).",
+    ),
+    ErrorSpec(
+        "E112",
+        "TextEE line lacks a key TextEE's loaders read",
+        "Each line needs doc_id, wnd_id, text, tokens, entity_mentions and event_mentions (see TextEE's README).",
+    ),
+    ErrorSpec(
+        "E113",
+        "unknown inventory",
+        "Name one of the mapping tables under `mappings:` in schema.yaml, or add one.",
+        USAGE,
+    ),
     # formats part B (oneie, m2e2, re3d) and the validator: E150-E199
     ErrorSpec("E150", "M2E2 file is malformed", "Give the M2E2 JSON list of sentences (text_only_event.json)."),
     ErrorSpec("E151", "token span outside the sentence", "Token spans are 0 <= start < end <= number of tokens."),

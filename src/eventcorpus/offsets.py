@@ -8,6 +8,7 @@ Canonical: Python ``str`` indices (code points), end-exclusive. Others:
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import dataclass, field
 from typing import Literal
 
 import regex
@@ -77,3 +78,60 @@ def convert_span(text: str, start: int, end: int, source: Mode, target: Mode) ->
     """Convert one span between modes (through code points)."""
     src, dst = OffsetMap(text, source), OffsetMap(text, target)
     return dst.from_codepoint(src.to_codepoint(start)), dst.from_codepoint(src.to_codepoint(end))
+
+
+def misfit(text: str, start: int, end: int) -> bool:
+    """Whether a code-point span starts or ends inside a word, or on whitespace."""
+
+    def cuts(i: int) -> bool:
+        return 0 < i < len(text) and text[i - 1].isalnum() and text[i].isalnum()
+
+    return text[start : start + 1].isspace() or text[end - 1 : end].isspace() or cuts(start) or cuts(end)
+
+
+@dataclass
+class OffsetTally:
+    """Counts spans that cut words or sit on whitespace when read in ``mode``, to catch a wrong mode.
+
+    A file read in the wrong offset mode (``utf16`` on a code-point file, ...) shifts spans
+    off word boundaries after the first emoji or combining mark. For each line with such a
+    span, the other modes are tried too, so :meth:`warning` can name the mode that fits.
+    """
+
+    mode: str
+    spans: int = 0
+    misfits: int = 0
+    other_misfits: dict[str, int] = field(default_factory=dict)
+
+    def add(self, text: str, raw_spans: list[tuple[int, int]]) -> None:
+        counts = {mode: 0 for mode in MODES}
+        for mode in (self.mode, *(m for m in MODES if m != self.mode)):
+            if mode != self.mode and not counts[self.mode]:
+                continue  # the other modes are only tried on lines the stated mode does not fit
+            table = OffsetMap(text, mode)  # type: ignore[arg-type]
+            for start, end in raw_spans:
+                try:
+                    a, b = table.to_codepoint(start), table.to_codepoint(end)
+                except ValueError:
+                    counts[mode] += 1
+                    continue
+                counts[mode] += a >= b or misfit(text, a, b)
+        self.spans += len(raw_spans)
+        self.misfits += counts[self.mode]
+        if counts[self.mode]:
+            for mode in MODES:
+                if mode != self.mode:
+                    self.other_misfits[mode] = self.other_misfits.get(mode, 0) + counts[mode]
+
+    def warning(self, file: str, *, least: int = 3, share: float = 0.2) -> str | None:
+        """A warning when at least ``least`` spans and ``share`` of all cut words or sit on whitespace."""
+        if self.misfits < least or self.misfits < share * self.spans:
+            return None
+        message = (
+            f"{file}: {self.misfits} of {self.spans} spans start or end inside a word or on whitespace "
+            f"when read as {self.mode} offsets"
+        )
+        best = min(self.other_misfits, key=lambda m: self.other_misfits[m], default=None)
+        if best is not None and self.other_misfits[best] * 2 < self.misfits:
+            return f"{message}; as {best} offsets {self.other_misfits[best]} would: try --offset-mode {best}"
+        return f"{message}; no other offset mode fits better: check the spans"

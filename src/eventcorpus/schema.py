@@ -86,13 +86,18 @@ class Schema:
             return None
         return spec.roles[role].fillers
 
-    def map_label(self, inventory: str, kind: str, label: str, *, file: str | None = None) -> str | None:
+    def map_label(
+        self, inventory: str, kind: str, label: str, *, file: str | None = None, keep_unmapped: bool = False
+    ) -> str | None:
         """Map ``label`` of ``kind`` (entity_types, event_types, roles) from another inventory.
 
         Returns the schema label, or None when the schema drops that label on purpose.
-        Raises E003 for a label the mapping does not list.
+        Raises E003 for a label the mapping does not list, unless ``keep_unmapped``: then the
+        label comes back as it is (``validate`` reports it as outside the schema).
         """
         table = self.mappings.get(inventory, {}).get(kind)
+        if keep_unmapped and inventory in self.mappings and (table is None or label not in table):
+            return label
         if table is None:
             raise EventCorpusError(
                 "E003",

@@ -36,7 +36,7 @@ import numpy as np
 
 from eventcorpus.corpus import iter_json_lines
 from eventcorpus.errors import EventCorpusError
-from eventcorpus.records import AnnotationSet, Record
+from eventcorpus.records import ARGUMENT_SPAN_LABEL, AnnotationSet, Record
 
 METRICS: tuple[str, ...] = ("TI", "TC", "AI", "AC", "AI+", "AC+", "entities")
 EVENT_METRICS: tuple[str, ...] = ("TI", "TC", "AI", "AC", "AI+", "AC+")
@@ -69,8 +69,10 @@ Items = Iterable[AnnotationSet] | Iterable[Record] | Iterable[AnnotationSet | Re
 
 
 def entity_tuples(annotations: AnnotationSet) -> set[Tuple]:
-    """(doc, start, end, label) for each entity."""
-    return {(annotations.doc_id, e.start, e.end, e.label) for e in annotations.entities}
+    """(doc, start, end, label) for each entity; argument spans (``ARG``) are not entities and not scored here."""
+    return {
+        (annotations.doc_id, e.start, e.end, e.label) for e in annotations.entities if e.label != ARGUMENT_SPAN_LABEL
+    }
 
 
 def trigger_tuples(annotations: AnnotationSet, *, classify: bool) -> set[Tuple]:

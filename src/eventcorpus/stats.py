@@ -18,7 +18,7 @@ from typing import Any
 from eventcorpus.agreement import Agreement, agreement_in_folder
 from eventcorpus.corpus import read_records
 from eventcorpus.errors import EventCorpusError
-from eventcorpus.records import Record
+from eventcorpus.records import ARGUMENT_SPAN_LABEL, Record
 from eventcorpus.schema import Schema, load_schema
 from eventcorpus.split import read_manifest
 from eventcorpus.tokens import tokenize
@@ -131,6 +131,8 @@ def corpus_stats(
         annotations = record.annotations
         result.annotation_sets[annotations.annotator] += 1
         for entity in annotations.entities:
+            if entity.label == ARGUMENT_SPAN_LABEL:  # an argument filler, counted with its arguments only
+                continue
             result.entities[split][entity.label] += 1
             result.entity_chars[entity.label].append(entity.end - entity.start)
             result.entity_tokens[entity.label].append(token_count(entity.start, entity.end))

@@ -180,9 +180,10 @@ RULES: dict[str, Rule] = {
         Rule(
             "V019",
             WARNING,
-            "every document is annotated",
-            "document never annotated",
-            "Annotate it, or leave it out of the gold files.",
+            "every document has annotations",
+            "document has no entity and no event",
+            "Annotate it, or leave it out of the gold files (a record without an annotator name is not "
+            "unannotated: pass --annotator when converting to name who annotated it).",
         ),
         Rule(
             "V020",
@@ -494,13 +495,9 @@ class _Checker:
         if not isinstance(entities, list) or not isinstance(events, list):
             self.hit("V001", Location(doc_id, line, detail="entities and events must be lists"))
             return obj
-        if annotator in (None, UNANNOTATED) or (not entities and not events):
-            self.hit(
-                "V019",
-                Location(
-                    doc_id, line, detail=f"annotator {annotator!r}, {len(entities)} entities, {len(events)} events"
-                ),
-            )
+        if not entities and not events:  # a record with annotations but no annotator name is annotated
+            named = "no annotator name" if annotator in (None, UNANNOTATED) else f"annotator {annotator!r}"
+            self.hit("V019", Location(doc_id, line, detail=f"{named}, 0 entities, 0 events"))
         report.entities += len(entities)
         report.events += len(events)
         starts, ends = token_bounds(text)
@@ -517,7 +514,7 @@ class _Checker:
             self.unique(str(entity["id"]), ids, doc_id, line, item)
             label = str(entity["label"])
             entity_labels.setdefault(str(entity["id"]), label)
-            if label not in self.entity_labels and label != ARGUMENT_SPAN_LABEL:
+            if label not in self.entity_labels and label != ARGUMENT_SPAN_LABEL:  # ARG: a filler, any role
                 self.hit("V008", Location(doc_id, line, item, detail=f"label {label!r}"))
             span = self.span(entity["start"], entity["end"], text, doc_id, line, item, starts, ends)
             if span is None:
@@ -527,7 +524,8 @@ class _Checker:
             stored = (entity.get("meta") or {}).get("text") if isinstance(entity.get("meta"), dict) else None
             if isinstance(stored, str) and stored != text[start:end]:
                 self.span_hit("V004", doc_id, line, item, text, start, end, f"stored {stored!r}")
-            spans.append((start, end, label, item))
+            if label != ARGUMENT_SPAN_LABEL:  # argument spans may coincide with or cross entity mentions
+                spans.append((start, end, label, item))
             fixed_entities.append(self.fixed(entity, start, end, text, doc_id, line, item, starts, ends))
         self.overlaps(spans, text, doc_id, line)
         triggers: list[tuple[int, int, str, str]] = []

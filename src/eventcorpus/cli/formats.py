@@ -1,4 +1,4 @@
-"""``eventcorpus convert``: between canonical, doccano, brat, OneIE, M2E2, re3d, CoNLL, spaCy and HF."""
+"""``eventcorpus convert``: between canonical, doccano, brat, OneIE, TextEE, M2E2, re3d, CoNLL, spaCy and HF."""
 
 from __future__ import annotations
 
@@ -33,6 +33,21 @@ def convert_command(
         typer.Option("--annotator", help="Annotator for input that names none (for doccano JSONL: the user)."),
     ] = None,
     split: Annotated[str | None, typer.Option("--split", help="hf: put every record in this split.")] = None,
+    inventory: Annotated[
+        str | None,
+        typer.Option(
+            "--inventory",
+            help="Map the labels read through this table of schema.yaml `mappings` (e.g. m2e2); "
+            "unmapped labels are kept as they are for validate to report.",
+        ),
+    ] = None,
+    window: Annotated[
+        str | None, typer.Option("--window", help="oneie/textee: sentence (default) or document windows.")
+    ] = None,
+    textee_task: Annotated[
+        str | None,
+        typer.Option("--textee-task", help="textee: e2e (every entity, default) or eae (argument fillers only)."),
+    ] = None,
     schema_path: Annotated[Path | None, typer.Option("--schema", help="Schema file (default: the project's).")] = None,
     max_unzip_mb: Annotated[
         float, typer.Option("--max-unzip-mb", help="doccano zip: most MiB its members may expand to (zip bombs).")
@@ -53,6 +68,9 @@ def convert_command(
         options["annotator"] = annotator
     if split:
         options["split"] = split
+    for key, value in (("inventory", inventory), ("window", window), ("textee_task", textee_task)):
+        if value:
+            options[key] = value
     with cli_errors():
         if offset_mode not in MODES:
             raise EventCorpusError("E017", f"--offset-mode {offset_mode!r}", expected=f"one of {', '.join(MODES)}")

@@ -20,7 +20,7 @@ from spacy.util import filter_spans, fix_random_seed, minibatch
 from eventcorpus.extract.config import ArgumentConfig, EntityConfig, TriggerConfig
 from eventcorpus.extract.data import Mention, Parsed
 from eventcorpus.extract.features import entity_tags, pair_features, trigger_features, word_features
-from eventcorpus.records import Record
+from eventcorpus.records import ARGUMENT_SPAN_LABEL, Record
 from eventcorpus.schema import Schema
 
 NONE = "O"
@@ -64,6 +64,8 @@ def _ner_examples(nlp: Language, records: Sequence[Record]) -> tuple[list[Exampl
         doc = sentencizer(nlp.make_doc(record.document.text))
         spans = []
         for entity in record.annotations.entities:
+            if entity.label == ARGUMENT_SPAN_LABEL:  # an argument filler, not an entity mention to learn
+                continue
             span = doc.char_span(entity.start, entity.end, label=entity.label, alignment_mode="expand")
             if span is None:
                 dropped += 1
@@ -142,7 +144,7 @@ class TokenEntityTagger:
     def _tags(parsed: Parsed) -> list[str]:
         tags = ["O"] * len(parsed)
         for entity in sorted(parsed.entities, key=lambda e: e.start - e.end):
-            if all(t == "O" for t in tags[entity.start : entity.end]):
+            if entity.label != ARGUMENT_SPAN_LABEL and all(t == "O" for t in tags[entity.start : entity.end]):
                 tags[entity.start] = f"B-{entity.label}"
                 for i in range(entity.start + 1, entity.end):
                     tags[i] = f"I-{entity.label}"

@@ -43,7 +43,7 @@ from eventcorpus.extract.components import (
 from eventcorpus.extract.config import ModelConfig, config_from_dict, file_sha256
 from eventcorpus.extract.data import Parsed, add_gold, parse_doc
 from eventcorpus.extract.finetune import FineTunedTriggers, check_settings
-from eventcorpus.records import AnnotationSet, Argument, Document, Entity, Event, Record, Trigger
+from eventcorpus.records import ARGUMENT_SPAN_LABEL, AnnotationSet, Argument, Document, Entity, Event, Record, Trigger
 from eventcorpus.schema import Schema, load_schema
 from eventcorpus.scoring import score
 
@@ -402,7 +402,9 @@ def train_model(
         },
         "schema": {"name": schema.name, "version": schema.version},
         "labels": {
-            "entities": sorted({e.label for r in train for e in r.annotations.entities}),
+            "entities": sorted(
+                {e.label for r in train for e in r.annotations.entities if e.label != ARGUMENT_SPAN_LABEL}
+            ),
             "events": sorted({e.type for r in train for e in r.annotations.events}),
         },
         "entities": ner_info,

@@ -28,6 +28,7 @@ FORMATS: dict[str, str] = {
     "doccano": "eventcorpus.formats.doccano",
     "brat": "eventcorpus.formats.brat",
     "oneie": "eventcorpus.formats.oneie",
+    "textee": "eventcorpus.formats.textee",
     "m2e2": "eventcorpus.formats.m2e2",
     "re3d": "eventcorpus.formats.re3d",
     "conll": "eventcorpus.formats.conll",
@@ -63,7 +64,7 @@ class ConversionReport:
     entities: int = 0
     events: int = 0
     dropped: list[Dropped] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # what was read or written but deserves a word
+    warnings: list[str] = field(default_factory=list)  # what deserves a word: doubts about the input, renames
 
     def add(self, record: Record) -> None:
         self.documents += 1

@@ -42,6 +42,13 @@ def note_warnings(options: dict[str, Any], notes: Iterable[str]) -> None:
         sink.extend(notes)
 
 
+def note_warning(options: dict[str, Any], message: str) -> None:
+    """Record a doubt about the input (not a dropped item) in ``options["warnings"]`` when the caller passes a list."""
+    sink = options.get("warnings")
+    if isinstance(sink, list):
+        sink.append(message)
+
+
 def numbered_lines(handle: Iterable[str], file: str) -> Iterator[tuple[int, str]]:
     """Number the lines of a UTF-8 text handle; bytes that are not UTF-8 raise E014 naming the file."""
     number = 0

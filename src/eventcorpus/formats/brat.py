@@ -4,7 +4,8 @@
   brat offsets are character offsets into it, which in Python are code points.
 - ``.ann``: ``T`` lines for entities and triggers (``T3<TAB>PER 0 5<TAB>text``), ``E`` lines
   for events (``E1<TAB>Conflict_Attack:T7 Attacker:T1 Target:T2``; a role used twice in
-  one event is numbered ``Target2`` as brat does), ``A`` lines for event attributes
+  one event is numbered ``Target2`` as brat does, and the sidecar keeps each role exactly,
+  so ``Defendant2`` never comes back for a repeated ``Defendant``), ``A`` lines for event attributes
   (``A1<TAB>polarity E1 negative``). brat type names cannot hold ``:``, so ``:`` in
   labels becomes ``_`` (``Conflict:Attack`` -> ``Conflict_Attack``) and is mapped back.
 - ``<doc>.json``: a sidecar brat ignores, holding what brat cannot (document metadata,
@@ -61,6 +62,7 @@ def _ann_lines(record: Record) -> tuple[list[str], dict[str, Any]]:
     labels: dict[str, str] = {}
     entity_meta: dict[str, Any] = {}
     event_meta: dict[str, Any] = {}
+    event_roles: dict[str, list[str]] = {}
     t_of_entity: dict[str, str] = {}
     for number, entity in enumerate(annotations.entities, start=1):
         tid = f"T{number}"
@@ -92,6 +94,8 @@ def _ann_lines(record: Record) -> tuple[list[str], dict[str, Any]]:
             seen[role] = seen.get(role, 0) + 1
             suffix = str(seen[role]) if seen[role] > 1 else ""
             parts.append(f"{role}{suffix}:{t_of_entity[argument.entity_id]}")
+        if any(count > 1 for count in seen.values()):  # brat numbers repeats: keep each exact role
+            event_roles[eid] = [argument.role for argument in event.arguments]
         event_lines.append(f"{eid}\t{' '.join(parts)}")
         for name, value in event.attributes.items():
             attribute_number += 1
@@ -104,6 +108,7 @@ def _ann_lines(record: Record) -> tuple[list[str], dict[str, Any]]:
         "labels": {k: v for k, v in labels.items() if k != v},
         "entity_meta": entity_meta,
         "event_meta": event_meta,
+        "roles": event_roles,
     }
     return lines + event_lines, sidecar
 
@@ -163,10 +168,15 @@ def write(records: Iterable[Record], path: Path, *, schema: Schema, options: dic
     return report
 
 
-def _role_name(raw: str, known: set[str]) -> str:
-    """``Target2`` -> ``Target`` when brat numbered a repeated role."""
+def _role_name(raw: str, known: set[str], earlier: list[str]) -> str:
+    """``Target2`` -> ``Target`` when brat numbered a repeated role.
+
+    A number is brat's when the role is not a known label itself and its base is a known
+    role or was used un-numbered earlier in the same event (``Defendant Defendant2``), so
+    roles outside the schema lose brat's numbering too; any other role is kept as written.
+    """
     match = _ROLE_NUMBER.match(raw)
-    if raw not in known and match and match.group(1) in known:
+    if raw not in known and match and (match.group(1) in known or match.group(1) in earlier):
         return match.group(1)
     return raw
 
@@ -183,7 +193,7 @@ def _read_sidecar(path: Path) -> dict[str, Any]:
         raise EventCorpusError("E100", f"sidecar is not JSON: {exc.msg}", file=str(path), line=exc.lineno) from exc
     if not isinstance(data, dict):
         raise EventCorpusError("E100", "the sidecar must be a JSON object", file=str(path), expected="{...}")
-    for key in ("document", "labels", "ids"):
+    for key in ("document", "labels", "ids", "roles"):
         if data.get(key) is not None and not isinstance(data[key], dict):
             raise EventCorpusError("E100", f"sidecar field {key!r} is not an object", file=str(path), expected="{...}")
     return data
@@ -305,9 +315,17 @@ def read_document(ann_path: Path, *, schema: Schema, options: dict[str, Any]) ->
         event = Event(
             ids.get(eid, eid), labels.get(kind, kind), Trigger(start, end), meta=dict(event_meta.get(eid) or {})
         )
-        for part in rest.split():
+        exact = (sidecar.get("roles") or {}).get(eid)
+        if not (isinstance(exact, list) and len(exact) == len(rest.split())):
+            exact = None
+        written: list[str] = []
+        for index, part in enumerate(rest.split()):
             raw_role, target = part.split(":", 1)
-            role = _role_name(labels.get(raw_role, raw_role), roles)
+            if exact is not None:  # this writer's sidecar names each role exactly
+                role = str(exact[index])
+            else:
+                role = _role_name(labels.get(raw_role, raw_role), roles, written)
+            written.append(role)
             if target not in entity_of_t:
                 reason = (
                     "an event or trigger as argument"
@@ -346,5 +364,15 @@ def read(path: Path, *, schema: Schema, options: dict[str, Any]) -> Iterator[Rec
     path = Path(path)
     if not path.is_dir():
         raise EventCorpusError("E004", "not a folder", file=str(path), expected="a brat folder of .txt and .ann files")
+    found = 0
     for ann_path in sorted(path.rglob("*.ann")):
+        found += 1
         yield read_document(ann_path, schema=schema, options=options)
+    if not found:
+        texts = sum(1 for _ in path.rglob("*.txt"))
+        raise EventCorpusError(
+            "E111",
+            f"no .ann file in the folder or its sub-folders ({texts} .txt file(s))",
+            file=str(path),
+            expected="<doc>.ann beside <doc>.txt",
+        )

@@ -33,8 +33,8 @@ from typing import IO, Any
 from eventcorpus.corpus import atomic_open, dumps, parse_json_lines
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped
-from eventcorpus.formats._shared import default_annotator, note_warnings, numbered_lines
-from eventcorpus.offsets import MODES, Mode, OffsetMap
+from eventcorpus.formats._shared import default_annotator, note_warning, note_warnings, numbered_lines
+from eventcorpus.offsets import MODES, Mode, OffsetMap, OffsetTally
 from eventcorpus.paths import safe_name
 from eventcorpus.records import (
     AnnotationSet,
@@ -205,6 +205,39 @@ def _queue_notes(notes: Any) -> dict[tuple[int, int, str], deque[dict[str, Any]]
     return queues
 
 
+def _triggers(
+    spans: list[tuple[Any, int, int, str]],
+    sources: set[Any],
+    entity_notes: dict[tuple[int, int, str], deque[dict[str, Any]]],
+    event_notes: dict[tuple[int, int, str], deque[dict[str, Any]]],
+    schema: Schema,
+) -> dict[Any, bool]:
+    """Which spans are event triggers.
+
+    A span is a trigger when a relation starts at it, else when the event list the writer
+    stored in the line (``eventcorpus.events``) holds it, else when the entity list holds it
+    it is an entity, and only a span neither list names is judged by its label (a schema
+    event type). So a label outside the schema never turns a written event into an entity.
+    """
+    left_events = {key: len(queue) for key, queue in event_notes.items()}
+    left_entities = {key: len(queue) for key, queue in entity_notes.items()}
+    out: dict[Any, bool] = {}
+    for sid, start, end, label in spans:
+        key = (start, end, label)
+        if sid in sources:
+            out[sid] = True
+            left_events[key] = left_events.get(key, 0) - 1
+        elif left_events.get(key, 0) > 0:
+            out[sid] = True
+            left_events[key] -= 1
+        elif left_entities.get(key, 0) > 0:
+            out[sid] = False
+            left_entities[key] -= 1
+        else:
+            out[sid] = label in schema.event_types
+    return out
+
+
 def doccano_to_record(
     obj: dict[str, Any],
     *,
@@ -214,6 +247,7 @@ def doccano_to_record(
     file: str | None = None,
     line: int | None = None,
     schema: Schema | None = None,
+    tally: OffsetTally | None = None,
 ) -> Record:
     """A canonical record from one doccano line (export or :func:`record_to_doccano` output).
 
@@ -243,12 +277,14 @@ def doccano_to_record(
 
     offsets = OffsetMap(text, mode)
     spans = _raw_spans(obj, where)
+    if tally is not None:
+        tally.add(text, [(start, end) for _, start, end, _ in spans])
     relations = obj.get("relations") or []
     sources = {rel.get("from_id") for rel in relations if isinstance(rel, dict)}
-    is_trigger = {sid: (label in schema.event_types or sid in sources) for sid, _, _, label in spans}
     extra = fields.get("eventcorpus") if isinstance(fields.get("eventcorpus"), dict) else {}
     assert isinstance(extra, dict)
     entity_notes, event_notes = _queue_notes(extra.get("entities")), _queue_notes(extra.get("events"))
+    is_trigger = _triggers(spans, sources, entity_notes, event_notes, schema)
 
     entities: list[Entity] = []
     events: list[Event] = []
@@ -311,7 +347,14 @@ def doccano_to_record(
 
     if document is None:
         data: dict[str, Any] = {key: fields.get(key) for key in _DOC_FIELDS}
-        data.update(id=doc_id, text=text, meta=fields.get("doc_meta") or {})
+        meta = fields.get("doc_meta") or {}
+        if isinstance(meta, dict):  # a wrong type is left for Document.from_dict to report (E006)
+            meta = dict(meta)
+            # the export's own keys (doccano's example id, a dataset's doc_key) are kept, not dropped
+            for value, name in ((obj.get("id"), "doccano_id"), (fields.get("doc_key"), "doc_key")):
+                if isinstance(value, str | int) and not isinstance(value, bool):
+                    meta[name] = value
+        data.update(id=doc_id, text=text, meta=meta)
         document = Document.from_dict(data, where=where)
     annotation_meta = fields.get("annotation_meta")
     annotations = AnnotationSet(
@@ -328,9 +371,16 @@ def _lines(handle: Iterable[str], name: str) -> Iterator[tuple[int, Any]]:
 def read(path: Path, *, schema: Schema, options: dict[str, Any]) -> Iterator[Record]:
     """Stream records from a doccano JSONL file or an export zip (one annotator per ``<user>.jsonl``)."""
     path = Path(path)
-    mode = str(options.get("offset_mode") or "codepoint")
+    mode = _offset_mode(str(options.get("offset_mode") or "codepoint"))
     if not path.exists():
         raise EventCorpusError("E004", "no such file", file=str(path))
+    if path.is_dir():
+        raise EventCorpusError(
+            "E110",
+            "doccano input is a folder",
+            file=str(path),
+            expected="a doccano .jsonl file or an export .zip",
+        )
     if zipfile.is_zipfile(path) or path.suffix == ".zip":
         limits = ZipLimits.from_options(options)  # members are streamed, within limits (zip bombs)
         with open_zip(path, str(path)) as archive:
@@ -338,11 +388,14 @@ def read(path: Path, *, schema: Schema, options: dict[str, Any]) -> Iterator[Rec
             note_warnings(options, members.notes)
             for member, user in members.names:
                 name = f"{path}:{member}"
+                tally = OffsetTally(mode)
                 for number, obj in parse_json_lines(member_lines(archive, member, name=name, limits=limits), name):
                     yield doccano_to_record(
-                        obj, offset_mode=mode, annotator=user, file=name, line=number, schema=schema
+                        obj, offset_mode=mode, annotator=user, file=name, line=number, schema=schema, tally=tally
                     )
+                _warn(options, tally, name)
         return
+    tally = OffsetTally(mode)
     with open(path, encoding="utf-8", newline="") as handle:
         for number, obj in _lines(handle, str(path)):
             annotator = options.get("annotator") or (obj.get("annotator") if isinstance(obj, dict) else None)
@@ -353,7 +406,15 @@ def read(path: Path, *, schema: Schema, options: dict[str, Any]) -> Iterator[Rec
                 file=str(path),
                 line=number,
                 schema=schema,
+                tally=tally,
             )
+    _warn(options, tally, str(path))
+
+
+def _warn(options: dict[str, Any], tally: OffsetTally, file: str) -> None:
+    message = tally.warning(file)
+    if message is not None:
+        note_warning(options, message)
 
 
 def write(records: Iterable[Record], path: Path, *, schema: Schema, options: dict[str, Any]) -> ConversionReport:

@@ -111,10 +111,26 @@ def _load(path: Path) -> list[dict[str, Any]]:
     except OSError as exc:
         raise EventCorpusError("E004", str(exc), file=str(path)) from exc
     except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and exc.doc.lstrip().startswith("{"):
+            raise _json_lines(path, exc.lineno) from exc
         raise EventCorpusError("E005", f"{exc.msg}", file=str(path), line=exc.lineno) from exc
+    if isinstance(data, dict):
+        raise _json_lines(path, 1)
     if not isinstance(data, list):
         raise EventCorpusError("E150", "the file is not a JSON list of sentences", file=str(path))
     return data
+
+
+def _json_lines(path: Path, line: int) -> EventCorpusError:
+    """E150 for a file of JSON objects (JSON Lines, one object): M2E2 is one JSON list."""
+    return EventCorpusError(
+        "E150",
+        "the file holds JSON objects (JSON Lines?), but M2E2 is one JSON list of sentence objects",
+        file=str(path),
+        line=line,
+        expected='[{"sentence_id": ..., "words": [...], ...}, ...] as in text_only_event.json',
+        fix="Give M2E2's text_only_event.json itself; for one-object-per-line files use --from oneie or textee.",
+    )
 
 
 def _sentence_id(sentence: Any, file: str, number: int) -> str:
@@ -475,7 +491,13 @@ def _record_sentences(
                 reason = "argument lies in another sentence than the trigger"
             if reason is not None or where is None or role is None:
                 report.dropped.append(
-                    Dropped(doc_id, "argument", f"{event.id}:{argument.role}", event.trigger.start, str(reason))
+                    Dropped(
+                        doc_id,
+                        "argument",
+                        f"{event.id}/{argument.role}:{argument.entity_id}",
+                        event.trigger.start,
+                        str(reason),
+                    )
                 )
                 continue
             arguments.append(

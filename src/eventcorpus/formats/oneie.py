@@ -1,6 +1,7 @@
 """OneIE / TextEE JSON Lines: one line per sentence window of a document.
 
-Each line: ``doc_id``, ``wnd_id``, ``tokens``, ``sentence``, ``entity_mentions``
+Each line: ``doc_id``, ``wnd_id``, ``text`` (the window's text, which TextEE's loaders
+read), ``lang``, ``tokens``, ``sentence`` (OneIE's name for the same text), ``entity_mentions``
 [{id, start, end, entity_type, mention_type, text}] (token offsets, end-exclusive),
 ``relation_mentions`` [] and ``event_mentions`` [{id, event_type, trigger {start, end,
 text}, arguments [{entity_id, role, text}]}]. Tokens come from
@@ -12,7 +13,9 @@ the document text, code points, end-exclusive), and the first window of a docume
 ``document`` (its metadata and exact ``text``). OneIE consumers ignore these extra keys; the
 reader uses them to rebuild the document and every span exactly. Entity and event ``meta``
 and event ``attributes`` travel as extra keys too. Files from elsewhere (no ``document``)
-are rebuilt from tokens joined by single spaces (windows joined by one space), with
+use their own ``text`` (a document text shared by the windows, with WikiEvents'
+``sentences`` offsets, or one text per window joined by one space) when the tokens are
+found in it, and only otherwise (reported) tokens joined by single spaces, with
 ``meta["windows"]`` giving each window's id and character range; option ``inventory``
 (e.g. ``"m2e2"``) maps their labels through the schema.
 
@@ -31,7 +34,16 @@ from eventcorpus.corpus import atomic_open, dumps, iter_json_lines
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped
 from eventcorpus.formats._shared import default_annotator, document_fields, document_from_fields, note_dropped
-from eventcorpus.records import AnnotationSet, Argument, Entity, Event, Record, Trigger, text_sha256
+from eventcorpus.records import (
+    ARGUMENT_SPAN_LABEL,
+    AnnotationSet,
+    Argument,
+    Entity,
+    Event,
+    Record,
+    Trigger,
+    text_sha256,
+)
 from eventcorpus.schema import Schema
 from eventcorpus.tokens import sentences as split_sentences
 from eventcorpus.tokens import tokenize
@@ -110,8 +122,10 @@ def record_windows(record: Record, window: str, dropped: list[Dropped]) -> list[
         line: dict[str, Any] = {
             "doc_id": doc_id,
             "wnd_id": f"{doc_id}-{w}",
+            "text": text[tokens[0][0] : tokens[-1][1]] if tokens else "",  # TextEE's loaders read dt["text"]
+            "lang": record.document.language,
             "tokens": [text[a:b] for a, b in tokens],
-            "sentence": text[tokens[0][0] : tokens[-1][1]] if tokens else "",
+            "sentence": text[tokens[0][0] : tokens[-1][1]] if tokens else "",  # OneIE's own name for it
             "token_offsets": [[a, b] for a, b in tokens],
             "entity_mentions": [],
             "relation_mentions": [],
@@ -122,6 +136,7 @@ def record_windows(record: Record, window: str, dropped: list[Dropped]) -> list[
         lines.append(line)
     entity_window: dict[str, int] = {}
     entity_text: dict[str, str] = {}
+    entity_tokens: dict[str, tuple[int, int]] = {}
     for entity in record.annotations.entities:
         found = locate(entity.start, entity.end, "entity", entity.id)
         if found is None:
@@ -141,6 +156,7 @@ def record_windows(record: Record, window: str, dropped: list[Dropped]) -> list[
         lines[w]["entity_mentions"].append(mention)
         entity_window[entity.id] = w
         entity_text[entity.id] = mention_text
+        entity_tokens[entity.id] = (a, b)
     for event in record.annotations.events:
         found = locate(event.trigger.start, event.trigger.end, "event", event.id)
         if found is None:
@@ -151,10 +167,18 @@ def record_windows(record: Record, window: str, dropped: list[Dropped]) -> list[
             where = entity_window.get(argument.entity_id)
             if where != w:
                 reason = "its entity was not written" if where is None else "its entity lies in another window"
-                dropped.append(Dropped(doc_id, "argument", f"{event.id}:{argument.role}", event.trigger.start, reason))
+                item = f"{event.id}/{argument.role}:{argument.entity_id}"
+                dropped.append(Dropped(doc_id, "argument", item, event.trigger.start, reason))
                 continue
+            first, last = entity_tokens[argument.entity_id]
             arguments.append(
-                {"entity_id": argument.entity_id, "role": argument.role, "text": entity_text[argument.entity_id]}
+                {
+                    "entity_id": argument.entity_id,
+                    "role": argument.role,
+                    "text": entity_text[argument.entity_id],
+                    "start": first,
+                    "end": last,
+                }
             )
         mention = {
             "id": event.id,
@@ -181,11 +205,16 @@ def _slice(text: str, line: dict[str, Any], first: int, end: int) -> str:
 
 def read(path: Path, *, schema: Schema, options: dict[str, Any] | None = None) -> Iterator[Record]:
     """Rebuild one record per document from its consecutive windows."""
-    options = options or {}
-    file = str(path)
+    yield from read_windows(iter_json_lines(path), schema=schema, options=options or {}, file=str(path))
+
+
+def read_windows(
+    lines: Iterable[tuple[int, Any]], *, schema: Schema, options: dict[str, Any], file: str
+) -> Iterator[Record]:
+    """Records from numbered, parsed window lines (the windows of a document consecutive)."""
     group: list[tuple[int, dict[str, Any]]] = []
     finished: set[str] = set()
-    for number, line in iter_json_lines(path):
+    for number, line in lines:
         if not isinstance(line, dict) or not isinstance(line.get("doc_id"), str):
             raise EventCorpusError("E153", "a line needs a string doc_id", file=file, line=number, expected="doc_id")
         if group and line["doc_id"] != group[0][1]["doc_id"]:
@@ -239,31 +268,16 @@ def _document(group: list[tuple[int, dict[str, Any]]], schema: Schema, options: 
         annotator = str(stored.get("annotator") or default_annotator(options))
         annotation_meta = dict(stored.get("annotation_meta") or {})
     else:
-        parts: list[str] = []
-        cursor = 0
-        for number, line in group:
-            tokens = _tokens(line, number, file, doc_id)
-            if parts:
-                parts.append(" ")
-                cursor += 1
-            spans = []
-            for token in tokens:
-                spans.append((cursor, cursor + len(token)))
-                cursor += len(token) + 1
-            if tokens:
-                cursor -= 1
-            window_text = " ".join(tokens)
-            windows.append({"wnd_id": line.get("wnd_id"), "start": cursor - len(window_text), "end": cursor})
-            parts.append(window_text)
-            offsets.append(spans)
-        text = "".join(parts)
+        text, offsets, windows = _foreign_text(group, file, doc_id, options)
         document = document_from_fields(text, {"meta": {"windows": windows}}, doc_id)
         annotator = default_annotator(options)
         annotation_meta = {}
     inventory = options.get("inventory")
 
     def label(kind: str, value: Any) -> str | None:
-        return schema.map_label(inventory, kind, str(value), file=file) if inventory else str(value)
+        if not inventory:
+            return str(value)
+        return schema.map_label(inventory, kind, str(value), file=file, keep_unmapped=True)
 
     entities: list[Entity] = []
     events: list[Event] = []
@@ -271,7 +285,9 @@ def _document(group: list[tuple[int, dict[str, Any]]], schema: Schema, options: 
     for (number, line), spans in zip(group, offsets, strict=True):
         for mention in line.get("entity_mentions") or []:
             start, end = _char_span(mention, spans, number, file, doc_id, "entity")
-            entity_type = label("entity_types", mention.get("entity_type"))
+            raw_type = mention.get("entity_type")
+            # a mention without a type is an argument span, not an entity (RAMS-style files)
+            entity_type = ARGUMENT_SPAN_LABEL if raw_type in (None, "") else label("entity_types", raw_type)
             entity_id = str(mention.get("id"))
             if entity_type is None:
                 note_dropped(options, Dropped(doc_id, "entity", entity_id, start, "label maps to null"))
@@ -295,7 +311,8 @@ def _document(group: list[tuple[int, dict[str, Any]]], schema: Schema, options: 
                 if role is None or entity_id not in known:
                     reason = "role maps to null" if role is None else f"entity {entity_id} is not in this document"
                     note_dropped(
-                        options, Dropped(doc_id, "argument", f"{event_id}:{argument.get('role')}", start, reason)
+                        options,
+                        Dropped(doc_id, "argument", f"{event_id}/{argument.get('role')}:{entity_id}", start, reason),
                     )
                     continue
                 arguments.append(Argument(role, entity_id))
@@ -312,6 +329,107 @@ def _document(group: list[tuple[int, dict[str, Any]]], schema: Schema, options: 
     annotations = AnnotationSet(document.id, annotator, entities, events, annotation_meta)
     annotations.check(document.text, file=file, line=first_number)
     return Record(document, annotations)
+
+
+def _align(tokens: list[str], text: str, cursor: int = 0) -> list[tuple[int, int]] | None:
+    """Each token's span in ``text`` from ``cursor`` on, only whitespace between; None if one is not there."""
+    spans: list[tuple[int, int]] = []
+    for token in tokens:
+        while cursor < len(text) and text[cursor].isspace():
+            cursor += 1
+        if not text.startswith(token, cursor):
+            return None
+        spans.append((cursor, cursor + len(token)))
+        cursor += len(token)
+    return spans
+
+
+def _sentence_offsets(line: dict[str, Any], tokens: list[str], text: str) -> list[tuple[int, int]] | None:
+    """Token spans from WikiEvents-style ``sentences`` ([[[token, start, end], ...], sentence text] each)."""
+    sentences = line.get("sentences")
+    if not isinstance(sentences, list):
+        return None
+    spans: list[tuple[int, int]] = []
+    try:
+        for sentence in sentences:
+            for _token, start, end in sentence[0]:
+                spans.append((int(start), int(end)))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if len(spans) != len(tokens) or any(text[a:b] != t for (a, b), t in zip(spans, tokens, strict=True)):
+        return None
+    return spans
+
+
+def _foreign_text(
+    group: list[tuple[int, dict[str, Any]]], file: str, doc_id: str, options: dict[str, Any]
+) -> tuple[str, list[list[tuple[int, int]]], list[dict[str, Any]]]:
+    """The document text and each window's token spans for a file this writer did not write.
+
+    The file's own text is used whenever its tokens can be found in it: a ``text`` shared by
+    every window of the document (WikiEvents: the document, with ``sentences`` giving each
+    token's character offsets), or one ``text`` per window (TextEE; windows joined by one
+    space). Only when there is no text, or the tokens are not in it (reported), is the text
+    rebuilt from the tokens joined by single spaces.
+    """
+    lines = [(number, line, _tokens(line, number, file, doc_id)) for number, line in group]
+    texts = [line.get("text") for _, line, _ in lines]
+    windows: list[dict[str, Any]] = []
+    offsets: list[list[tuple[int, int]]] = []
+    if all(isinstance(t, str) for t in texts):
+        if len(set(texts)) == 1:  # one document text for every window
+            text = str(texts[0])
+            cursor = 0
+            for _, line, tokens in lines:
+                spans = _sentence_offsets(line, tokens, text) or _align(tokens, text, cursor)
+                if spans is None:
+                    break
+                offsets.append(spans)
+                cursor = spans[-1][1] if spans else cursor
+                windows.append({"wnd_id": line.get("wnd_id"), "start": spans[0][0] if spans else cursor, "end": cursor})
+            else:
+                return text, offsets, windows
+        windows, offsets, parts, start = [], [], [], 0
+        for _, line, tokens in lines:
+            window_text = str(line["text"])
+            found = _align(tokens, window_text)
+            if found is None:
+                break
+            offsets.append([(a + start, b + start) for a, b in found])
+            windows.append({"wnd_id": line.get("wnd_id"), "start": start, "end": start + len(window_text)})
+            parts.append(window_text)
+            start += len(window_text) + 1
+        else:
+            return " ".join(parts), offsets, windows
+        number, line, tokens = lines[len(offsets)]
+        note_dropped(
+            options,
+            Dropped(
+                doc_id,
+                "text",
+                str(line.get("wnd_id")),
+                None,
+                f"{file}:{number}: the tokens are not found in the line's own text (only whitespace between "
+                "them); the document text was rebuilt from the tokens joined by spaces",
+            ),
+        )
+    windows, offsets, parts = [], [], []
+    cursor = 0
+    for _, line, tokens in lines:
+        if parts:
+            parts.append(" ")
+            cursor += 1
+        spans = []
+        for token in tokens:
+            spans.append((cursor, cursor + len(token)))
+            cursor += len(token) + 1
+        if tokens:
+            cursor -= 1
+        window_text = " ".join(tokens)
+        windows.append({"wnd_id": line.get("wnd_id"), "start": cursor - len(window_text), "end": cursor})
+        parts.append(window_text)
+        offsets.append(spans)
+    return "".join(parts), offsets, windows
 
 
 def _tokens(line: dict[str, Any], number: int, file: str, doc_id: str) -> list[str]:
