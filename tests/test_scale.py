@@ -212,8 +212,10 @@ def free_port() -> int:
 
 
 def _session_pids(session: int) -> list[int]:
-    out = subprocess.run(["ps", "-eo", "pid=,sid="], capture_output=True, text=True, check=True).stdout
-    return [int(pid) for pid, sid in (line.split() for line in out.splitlines()) if int(sid) == session]
+    """Live (not zombie) processes of the session the test's `ray start` leads."""
+    out = subprocess.run(["ps", "-eo", "pid=,sid=,stat="], capture_output=True, text=True, check=True).stdout
+    rows = (line.split() for line in out.splitlines())
+    return [int(pid) for pid, sid, stat in rows if int(sid) == session and not stat.startswith("Z")]
 
 
 @pytest.fixture(scope="module")
@@ -225,12 +227,15 @@ def ray_cluster() -> Iterator[str]:
     command = [str(ray), "start", "--head", "--block", f"--port={port}", "--node-ip-address=127.0.0.1"]
     command += ["--num-cpus=2", f"--memory={2 * 1024**3}", f"--object-store-memory={100 * 1024**2}"]
     command += ["--include-dashboard=false", "--disable-usage-stats", f"--temp-dir={temp}"]
-    command += [f"--ray-client-server-port={free_port()}", f"--dashboard-agent-listen-port={free_port()}"]
+    command += [f"--dashboard-agent-listen-port={free_port()}"]
     command += [f"--dashboard-agent-grpc-port={free_port()}", f"--metrics-export-port={free_port()}"]
     command += [f"--runtime-env-agent-port={free_port()}", f"--node-manager-port={free_port()}"]
     command += [f"--object-manager-port={free_port()}"]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).parents[1] / "src"), *sys.path]))
     env["RAY_USAGE_STATS_ENABLED"] = "0"
+    env["RAY_AUTH_MODE"] = "disabled"  # a throw-away cluster on 127.0.0.1: no token to hand to the driver
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setenv("RAY_AUTH_MODE", "disabled")
     log = (temp / "start.log").open("w")
     head = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -240,14 +245,17 @@ def ray_cluster() -> Iterator[str]:
             time.sleep(0.5)
         yield f"127.0.0.1:{port}"
     finally:
-        for sig, wait in ((signal.SIGTERM, 30.0), (signal.SIGKILL, 10.0)):
-            for pid in _session_pids(head.pid):
+        for sig, wait in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 10.0)):
+            # `ray start --block` stops the cluster it started on SIGTERM; what is left is killed
+            for pid in [head.pid] if sig == signal.SIGTERM else _session_pids(head.pid):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, sig)
             deadline = time.monotonic() + wait
             while _session_pids(head.pid) and time.monotonic() < deadline:
+                head.poll()  # reap the head process once it exits
                 time.sleep(0.5)
         head.wait(timeout=10)
+        monkeypatch.undo()
         log.close()
         leftover = _session_pids(head.pid)
         assert not leftover, f"Ray processes left running: {leftover}"

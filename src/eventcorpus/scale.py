@@ -69,7 +69,6 @@ from eventcorpus.ingest import (
 from eventcorpus.records import UNANNOTATED, AnnotationSet, Document, Record
 
 ENGINES = ("local", "ray")
-MAX_RETRIES = 3  # tries after the first, for a shard whose worker died
 MANIFEST = "manifest.json"
 SHARDS = "shards"
 ATTEMPTS = "attempts"
@@ -264,7 +263,7 @@ def run_tasks(
     """Run ``function`` on every task; yield each result as it finishes (any order on Ray).
 
     ``local``: one after another in this process. ``ray``: a Ray Data stage of one task per
-    item, retried up to ``MAX_RETRIES`` times when its worker dies.
+    item, retried by Ray (3 times, its default) when its worker dies.
     """
     check_engine(engine, address)
     if not tasks:
@@ -278,8 +277,8 @@ def run_tasks(
 
         rows = [{"task": json.dumps(task)} for task in tasks]
         dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).map(
-            functools.partial(_call, function), num_cpus=1, max_retries=MAX_RETRIES
-        )
+            functools.partial(_call, function), num_cpus=1
+        )  # Ray retries a task whose worker died (3 times: Ray's default for tasks)
         try:
             for row in dataset.iter_rows():
                 yield _raise_if_error(json.loads(row["result"]))
