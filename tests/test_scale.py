@@ -320,3 +320,12 @@ def test_ray_predict_survives_a_killed_worker_and_gives_predict_file_s_records(
     assert manifest["totals"]["documents"] == 200 == len(shard_lines(out))
     again = predict_sharded(model, [documents / "shards"], out, engine="ray", address=ray_cluster)
     assert again["totals"]["shards_skipped"] == 4
+
+
+def test_cli_address_without_the_ray_engine_is_a_usage_error(crawl: Path, model: Path, tmp_path: Path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["ingest", str(crawl), "--out", str(tmp_path / "i"), "--address", "127.0.0.1:1"])
+    assert result.exit_code == 2 and "E802" in result.output and not (tmp_path / "i").exists()
+    shards = str(crawl / "part-00.jsonl")
+    result = runner.invoke(app, ["predict", str(model), shards, "--out", str(tmp_path / "p.jsonl"), "--engine", "ray"])
+    assert result.exit_code == 2 and "E802" in result.output and "a folder" in result.output
