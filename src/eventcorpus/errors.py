@@ -7,7 +7,7 @@ what was expected, and how to fix it. The CLI prints it and exits with the code'
 
 Code ranges: E0xx core (schema, records, files, ingest), E1xx formats and validation,
 E2xx doccano, E3xx agreement, adjudication, statistics and scoring, E4xx splits, E5xx model,
-E6xx publishing, E7xx corpus sources and build.
+E6xx publishing, E7xx corpus sources and build, E800-E829 sharded runs on Ray and WARC input (scale.py, warc.py).
 """
 
 from __future__ import annotations
@@ -629,6 +629,35 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
     ),
     ErrorSpec(
         "E751", "the gold has validation errors", "Run `eventcorpus validate` on the gold file and fix the passes."
+    ),
+    # --- sharded runs on Ray, WARC input (E800-E829) ---
+    ErrorSpec(
+        "E800",
+        "optional dependency missing",
+        "Install the scale extra: pip install 'eventcorpus[scale]' (Ray Data, warcio, datasketch).",
+        USAGE,
+    ),
+    ErrorSpec("E801", "WARC file cannot be read", "Check that the file is a complete WARC (.warc or .warc.gz) file."),
+    ErrorSpec(
+        "E802", "unknown engine or option", "Use --engine local or --engine ray (--address needs --engine ray).", USAGE
+    ),
+    ErrorSpec(
+        "E803",
+        "cannot join the Ray cluster",
+        "Check --address (HOST:PORT of the head node, as `ray start --head` printed it) and that the cluster runs.",
+        USAGE,
+    ),
+    ErrorSpec("E804", "no input shards", "Give files, folders or quoted glob patterns that match input files.", USAGE),
+    ErrorSpec(
+        "E805",
+        "a shard failed on every try",
+        "Read the worker's error in the detail; fix the input or the cluster, then re-run (finished shards are kept).",
+    ),
+    ErrorSpec(
+        "E806",
+        "output folder holds another kind of run",
+        "Give a fresh --out folder: this one holds the shards of another step or another model.",
+        USAGE,
     ),
 )
 

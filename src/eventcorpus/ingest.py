@@ -52,7 +52,19 @@ from eventcorpus.errors import EventCorpusError
 from eventcorpus.progress import track
 from eventcorpus.records import Document, document_id, normalise_text
 
-FORMATS = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+FORMATS = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".warc": "warc"}
+COMPRESSED_FORMATS = {".warc.gz": "warc"}  # (WARC files need the `scale` extra: warcio)
+
+
+def file_kind(path: Path) -> str | None:
+    """The article type of a file from its name (``txt``, ``html``, ``jsonl``, ``warc``), or None."""
+    name = path.name.lower()
+    for suffix, kind in COMPRESSED_FORMATS.items():
+        if name.endswith(suffix):
+            return kind
+    return FORMATS.get(path.suffix.lower())
+
+
 DOCUMENT_FIELDS = ("title", "source", "url", "published")
 DEFAULT_THRESHOLD = 0.8
 UNKNOWN = "unknown"
@@ -585,10 +597,17 @@ def _published_from_meta(html: str) -> str | None:
 
 def read_html(path: Path, patterns: Patterns, defaults: Defaults) -> Document:
     """One document from an HTML page: trafilatura's main text and metadata, no network."""
-    import trafilatura
-
     file = path.as_posix()
     data = _read_bytes(path)
+    return html_document(data, file, patterns, defaults, {"path": file, "sha256": hashlib.sha256(data).hexdigest()})
+
+
+def html_document(
+    data: bytes, file: str, patterns: Patterns, defaults: Defaults, origin: dict[str, Any], url: str | None = None
+) -> Document:
+    """One document from the bytes of an HTML page (a file, or a WARC record); ``origin`` starts its provenance."""
+    import trafilatura
+
     html, encoding = decode_bytes(data, file)
     extracted = trafilatura.bare_extraction(
         html,
@@ -612,11 +631,11 @@ def read_html(path: Path, patterns: Patterns, defaults: Defaults) -> Document:
     published = _published_from_meta(html) or getattr(extracted, "date", None)
     if published and published.endswith("T00:00"):
         published = published[: -len("T00:00")]  # a date without a time, not midnight
-    fields = {"title": title, "url": getattr(extracted, "url", None), "published": published}
+    fields = {"title": title, "url": getattr(extracted, "url", None) or url, "published": published}
     fields["source"] = getattr(extracted, "sitename", None) or getattr(extracted, "hostname", None)
     cleaned.fields = {k: str(v) for k, v in fields.items() if v}
     extra = {"author": getattr(extracted, "author", None), "description": getattr(extracted, "description", None)}
-    provenance = {"path": file, "sha256": hashlib.sha256(data).hexdigest(), "format": "html", **encoding}
+    provenance = {"format": "html", **origin, **encoding}
     provenance.update(
         {"lines": "main text extracted by trafilatura", "extractor": f"trafilatura {trafilatura.__version__}"}
     )
@@ -732,17 +751,22 @@ def _jsonl_document(line: str, file: str, number: int, sha256: str, patterns: Pa
 
 def iter_file(path: Path, patterns: Patterns, defaults: Defaults) -> Iterator[Document | EventCorpusError]:
     """The documents of one input file, and an error for each part of it that failed."""
-    kind = FORMATS.get(path.suffix.lower())
+    kind = file_kind(path)
     if kind is None:
         yield EventCorpusError(
             "E015",
             f"'{path.suffix or path.name}' is not a supported article type",
             file=path.as_posix(),
-            expected=", ".join(FORMATS),
+            expected=", ".join([*FORMATS, *COMPRESSED_FORMATS]),
         )
         return
     if kind == "jsonl":
         yield from read_jsonl(path, patterns, defaults)
+        return
+    if kind == "warc":
+        from eventcorpus.warc import read_warc
+
+        yield from read_warc(path, patterns, defaults)
         return
     try:
         yield read_txt(path, patterns, defaults) if kind == "txt" else read_html(path, patterns, defaults)
@@ -770,7 +794,7 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[str], li
                 if not found.is_file():
                     continue
                 hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
-                if hidden or found.suffix.lower() not in FORMATS:
+                if hidden or file_kind(found) is None:
                     skipped.append(found.as_posix())
                 else:
                     add(found)

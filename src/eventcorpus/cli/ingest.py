@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 
 from eventcorpus.cli.app import app, cli_errors, err, out, warn
+from eventcorpus.cli.scale import ADDRESS_HELP, ENGINE_HELP, ingest_sharded_command
 from eventcorpus.corpus import backup_existing, write_json, write_records
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.ingest import DEFAULT_THRESHOLD, IngestFailed, ingest
@@ -39,6 +40,8 @@ def ingest_command(
         float,
         typer.Option("--near-duplicate-threshold", min=0.0, max=1.0, help="Jaccard similarity that flags reprints."),
     ] = DEFAULT_THRESHOLD,
+    engine: Annotated[str, typer.Option("--engine", help=ENGINE_HELP)] = "local",
+    address: Annotated[str | None, typer.Option("--address", help=ADDRESS_HELP)] = None,
 ) -> None:
     """Read raw articles into clean documents: metadata, boilerplate removed, duplicates merged.
 
@@ -48,6 +51,20 @@ def ingest_command(
     --skip-invalid: every problem is listed, nothing is written, exit 1.
     """
     target = out_dir / DOCUMENTS
+    if engine != "local" or address:
+        with cli_errors():
+            ingest_sharded_command(
+                paths,
+                out_dir,
+                engine,
+                address,
+                patterns=patterns,
+                skip_invalid=skip_invalid,
+                licence=licence,
+                attribution=attribution,
+                near_duplicate_threshold=threshold,
+            )
+        return
     with cli_errors():
         if target.exists() and not force:
             raise EventCorpusError("E011", f"{target} exists", file=str(target))

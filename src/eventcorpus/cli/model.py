@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from eventcorpus.cli.app import app, cli_errors, err, out, print_json
+from eventcorpus.cli.scale import ADDRESS_HELP, ENGINE_HELP, predict_sharded_command
 from eventcorpus.corpus import check_writable, refuse_input_as_output
 
 
@@ -49,10 +50,20 @@ def predict(
     batch_size: Annotated[int, typer.Option("--batch-size", help="Documents per batch.")] = 64,
     n_process: Annotated[int, typer.Option("--n-process", help="Worker processes.")] = 1,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    engine: Annotated[str, typer.Option("--engine", help=ENGINE_HELP)] = "local",
+    address: Annotated[str | None, typer.Option("--address", help=ADDRESS_HELP)] = None,
 ) -> None:
     """Annotate documents with a trained model (pre-annotation for doccano)."""
     from eventcorpus.extract import predict_file
 
+    if engine != "local" or address:
+        with cli_errors():
+            totals = predict_sharded_command(model_dir, input_path, out_path, engine, address, batch_size)
+        if json_out:
+            print_json(totals)
+        else:
+            out.print(f"✔ {totals['documents']} documents annotated in {totals['shards']} shard(s) -> {out_path}")
+        return
     with cli_errors():
         refuse_input_as_output(out_path, input_path, model_dir)
         summary = predict_file(model_dir, input_path, out_path, batch_size=batch_size, n_process=n_process)
