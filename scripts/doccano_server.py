@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds to wait for the first answer (a busy machine is slow)",
     )
     args = parser.parse_args(argv)
+    args.home = args.home.expanduser().resolve()  # the server processes run in another folder
     password = os.environ.get("EVENTCORPUS_DOCCANO_PASSWORD") or getpass.getpass(
         f"password for doccano user {args.user}: "
     )
