@@ -33,14 +33,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--user", default=os.environ.get("EVENTCORPUS_DOCCANO_USER", "admin"))
     parser.add_argument("--no-worker", action="store_true", help="start the web app only (imports will not run)")
+    parser.add_argument(
+        "--ready-timeout",
+        type=float,
+        default=300.0,
+        help="seconds to wait for the first answer (a busy machine is slow)",
+    )
     args = parser.parse_args(argv)
+    args.home = args.home.expanduser().resolve()  # the server processes run in another folder
     password = os.environ.get("EVENTCORPUS_DOCCANO_PASSWORD") or getpass.getpass(
         f"password for doccano user {args.user}: "
     )
     started = time.monotonic()
     try:
         server = start_server(
-            args.home, username=args.user, password=password, port=args.port, worker=not args.no_worker
+            args.home,
+            username=args.user,
+            password=password,
+            port=args.port,
+            worker=not args.no_worker,
+            ready_timeout=args.ready_timeout,
         )
     except EventCorpusError as exc:
         print(exc.render(), file=sys.stderr)

