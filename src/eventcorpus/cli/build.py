@@ -63,19 +63,29 @@ def print_summary(report: BuildReport, build_dir: Path) -> None:
         )
     agree = report.step("agree").summary
     figures = ", ".join(
-        f"{m} {v['value']:.2f}" for m, v in agree.get("average", {}).items() if v.get("value") is not None
+        f"{m} {100 * v['value']:.1f}" for m, v in agree.get("average", {}).items() if v.get("value") is not None
     )
-    out.print(f"agreement over {agree.get('documents')} double-annotated documents (mean F1): {figures}")
-    gold = report.step("adjudicate").summary
     out.print(
-        f"gold: {gold.get('documents')} documents, {gold.get('entities')} entities, {gold.get('events')} events; conflicts {gold.get('conflicts')}"
+        f"agreement between the passes, {agree.get('documents')} double-annotated documents (F1 x 100): {figures}"
+    )
+    gold = report.step("adjudicate").summary
+    conflicts = gold.get("conflicts") or {}
+    out.print(
+        f"adjudicated: {gold.get('documents')} documents, {gold.get('entities')} entities, {gold.get('events')} events; "
+        f"{sum(conflicts.values())} conflicts ({_counts(conflicts)})"
     )
     if gold.get("decisions"):
-        out.print(f"decisions ({gold['decisions']['file']}): {gold['decisions']['counts']}")
+        out.print(f"  decided by {gold['decisions']['file']}: {_counts(gold['decisions']['counts'])}")
     for name, found in (gold.get("with_gold") or {}).items():
         figures = ", ".join(f"{m} {100 * v['value']:.1f}" for m, v in found["exact"].items() if v["value"] is not None)
-        out.print(f"  {name} vs gold (F1 x 100, {found['documents']} documents): {figures}")
-    out.print(f"split: {report.step('split').summary.get('counts')}")
+        out.print(f"  {name} vs adjudicated (F1 x 100, {found['documents']} documents): {figures}")
+    revised = report.step("revise").summary
+    if revised.get("edits"):
+        out.print(
+            f"revised by {revised['file']}: {revised['edits']} edits on {revised['documents_revised']} documents "
+            f"({_counts(revised['by_op'])})"
+        )
+    out.print(f"split: {_counts(report.step('split').summary.get('counts') or {})}")
     scores = report.step("evaluate").summary.get("f1", {})
     out.print("test scores (F1 x 100): " + ", ".join(f"{m} {100 * v:.1f}" for m, v in scores.items()))
     out.print("artefacts:")
@@ -92,3 +102,8 @@ def print_summary(report: BuildReport, build_dir: Path) -> None:
     ]:
         out.print(f"  {name:<20} {build_dir / where}")
     out.print("  split manifest       corpus/split.json")
+
+
+def _counts(counts: dict[str, int]) -> str:
+    """``{'train': 76, 'dev': 11}`` as ``train 76, dev 11``."""
+    return ", ".join(f"{name} {n}" for name, n in counts.items())
