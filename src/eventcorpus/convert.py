@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from eventcorpus.corpus import backup_existing, check_writable
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped, get_format
 from eventcorpus.records import ARGUMENT_SPAN_LABEL, Record
-from eventcorpus.schema import Schema, load_schema
+from eventcorpus.schema import Schema, count_outside, load_schema, outside_message
 
 
 def map_inventory(
@@ -110,6 +111,8 @@ def convert(
     records: Iterable[Record] = source.read(Path(in_path), schema=schema, options=read_options)
     if inventory is not None:
         records = map_inventory(records, schema, str(inventory), read_dropped)
+    outside: Counter[str] = Counter()
+    records = count_outside(records, schema, outside)
     try:
         report: ConversionReport = target.write(records, Path(out_path), schema=schema, options=dict(options or {}))
     except OSError as exc:  # the disk filled up, a folder turned read-only while writing...
@@ -118,6 +121,8 @@ def convert(
         ) from exc
     report.dropped[:0] = read_dropped
     report.warnings[:0] = warnings
+    if outside:
+        report.warnings.append(outside_message(outside))
     if Path(in_path).is_file() and not report.documents and _blank(Path(in_path)):
         report.warnings.append(f"{in_path} is empty: nothing was converted (give the file content)")
     return report

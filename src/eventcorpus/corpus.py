@@ -173,9 +173,31 @@ def parse_json_lines(numbered: Iterable[tuple[int, str]], name: str) -> Iterator
 
 
 def read_records(path: str | Path) -> Iterator[Record]:
-    """Stream canonical records from a JSON Lines file, checking each one."""
+    """Stream canonical records from a JSON Lines file, checking each one.
+
+    A (document id, annotator) pair seen twice is E037 naming both lines: every command
+    reads through here, so duplicates are refused the same way everywhere.
+    """
+    for _, record in numbered_records(path):
+        yield record
+
+
+def numbered_records(path: str | Path) -> Iterator[tuple[int, Record]]:
+    """(line number, record) of a canonical file, with :func:`read_records`' checks."""
+    seen: dict[tuple[str, str], int] = {}
     for number, obj in iter_json_lines(path):
-        yield Record.from_dict(obj, file=str(path), line=number)
+        record = Record.from_dict(obj, file=str(path), line=number)
+        key = (record.document.id, record.annotations.annotator)
+        if key in seen:
+            raise EventCorpusError(
+                "E037",
+                f"document {key[0]} with annotator {key[1]!r} is on line {seen[key]} and again on line {number}",
+                file=str(path),
+                line=number,
+                doc_id=key[0],
+            )
+        seen[key] = number
+        yield number, record
 
 
 def read_documents(path: str | Path) -> Iterator[Document]:

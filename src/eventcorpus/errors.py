@@ -119,6 +119,11 @@ CATALOGUE: dict[str, ErrorSpec] = _specs(
     ),
     ErrorSpec("E033", "zip archive cannot be read", "Give an intact .zip (re-download or re-export it)."),
     ErrorSpec(
+        "E037",
+        "the same document and annotator appear twice in one file",
+        "Keep one record per (document id, annotator): remove or merge the duplicate line (the error names both lines).",
+    ),
+    ErrorSpec(
         "E036",
         "output would replace an input",
         "Give the output a path other than every input (the inputs are never overwritten).",

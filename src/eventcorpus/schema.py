@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from eventcorpus.errors import EventCorpusError
+
+if TYPE_CHECKING:
+    from eventcorpus.records import Record
 
 SCHEMA_ENV = "EVENTCORPUS_SCHEMA"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -287,3 +292,30 @@ def replace_generated_tables(document: str, schema: Schema) -> str:
     head, rest = document.split(GENERATED_BEGIN, 1)
     _, tail = rest.split(GENERATED_END, 1)
     return f"{head}{GENERATED_BEGIN}\n{markdown_tables(schema)}{GENERATED_END}{tail}"
+
+
+def count_outside(records: Iterable[Record], schema: Schema, counts: Counter[str]) -> Iterator[Record]:
+    """Pass records through, counting entity labels, event types and roles the schema does not have."""
+    for record in records:
+        for entity in record.annotations.entities:
+            # "ARG" is records.ARGUMENT_SPAN_LABEL: an argument filler, not an entity
+            if entity.label not in schema.entity_types and entity.label != "ARG":
+                counts[entity.label] += 1
+        for event in record.annotations.events:
+            spec = schema.event_types.get(event.type)
+            if spec is None:
+                counts[event.type] += 1
+            for argument in event.arguments:
+                if spec is not None and argument.role not in spec.roles:
+                    counts[f"{event.type}/{argument.role}"] += 1
+        yield record
+
+
+def outside_message(counts: Counter[str]) -> str:
+    """One line naming the labels outside the schema, most frequent first."""
+    listed = ", ".join(f"{label} ({n})" for label, n in counts.most_common(10))
+    more = " …" if len(counts) > 10 else ""
+    return (
+        f"{sum(counts.values())} labels outside the schema, kept as they are: {listed}{more} "
+        "(`eventcorpus validate` lists where)"
+    )

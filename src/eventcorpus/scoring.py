@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from eventcorpus.corpus import iter_json_lines
+from eventcorpus.corpus import numbered_records
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.records import ARGUMENT_SPAN_LABEL, AnnotationSet, Record
 
@@ -538,8 +538,7 @@ def records_with_one_text(path: str | Path, texts: dict[str, str]) -> Iterator[t
     Records of one document id whose texts differ (the id ignores whitespace, offsets do
     not) raise E304: offsets are only comparable over the same text.
     """
-    for number, obj in iter_json_lines(path):
-        record = Record.from_dict(obj, file=str(path), line=number)
+    for number, record in numbered_records(path):
         if texts.setdefault(record.id, record.document.text) != record.document.text:
             raise EventCorpusError(
                 "E304",

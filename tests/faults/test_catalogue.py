@@ -10,7 +10,9 @@ import pytest
 from tests.faults.catalogue import cases, run_case
 
 # accepted without a word today (issue 18's quieter problems, not yet done): kept visible, not hidden
-KNOWN_SILENT = ("label outside the schema", "duplicate ids", "empty file", "path-like id", "zip slip")
+# Written safely without a word: a path-like id is escaped into a safe file name, a zip-slip member is read
+# as data and never written where its name points.
+KNOWN_SILENT = ("path-like id", "zip slip")
 
 
 @pytest.mark.parametrize(("name", "build"), cases(), ids=[name for name, _ in cases()])

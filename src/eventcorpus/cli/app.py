@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -55,6 +56,35 @@ def cli_errors() -> Iterator[None]:
 def warn(text: str) -> None:
     """A stated warning on stderr (the command goes on; --strict commands exit 1 after it)."""
     err.print(f"⚠ {text}", markup=False)
+
+
+def warn_if_empty(path: Path) -> bool:
+    """Say so when an input file holds nothing but whitespace (the command still runs); True if it did."""
+    try:
+        with open(path, "rb") as handle:
+            blank = not handle.read(1 << 16).strip() and not handle.read(1)
+    except OSError:
+        return False  # the command's own reading reports a missing or unreadable file
+    if blank:
+        warn(f"{path} is empty: there is nothing to read in it")
+    return blank
+
+
+def warn_outside_schema(path: Path) -> None:
+    """Name, once, the labels of a canonical file that the schema does not have (nothing is changed)."""
+    from collections import Counter
+
+    from eventcorpus.corpus import read_records
+    from eventcorpus.schema import count_outside, load_schema, outside_message
+
+    counts: Counter[str] = Counter()
+    try:
+        for _ in count_outside(read_records(path), load_schema(), counts):
+            pass
+    except (EventCorpusError, OSError):
+        return  # the command's own reading reports what is wrong with the file
+    if counts:
+        warn(f"{path}: " + outside_message(counts))
 
 
 def print_json(data: Any) -> None:

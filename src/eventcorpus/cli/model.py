@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from eventcorpus.cli.app import app, cli_errors, err, out, print_json
+from eventcorpus.cli.app import app, cli_errors, err, out, print_json, warn_outside_schema
 from eventcorpus.cli.scale import ADDRESS_HELP, ENGINE_HELP, predict_sharded_command
 from eventcorpus.corpus import check_writable, refuse_input_as_output
 
@@ -26,6 +26,8 @@ def train(
 ) -> None:
     """Train an event extractor and write it, with meta.json and a model card, to --out."""
     from eventcorpus.extract import load_config, train_model
+
+    warn_outside_schema(train_path)
 
     with cli_errors():
         check_writable(out_dir)  # before training, not after it

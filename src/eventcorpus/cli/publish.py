@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from eventcorpus.card import CardInfo, card_info_from_readme
-from eventcorpus.cli.app import app, cli_errors, out, print_json
+from eventcorpus.cli.app import app, cli_errors, out, print_json, warn_if_empty, warn_outside_schema
 from eventcorpus.corpus import read_records
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.export import EXPORT_FORMATS, ExportReport, export
@@ -52,6 +52,8 @@ def export_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report (every dropped item) as JSON.")] = False,
 ) -> None:
     """Export IN to one output per split of MANIFEST, reporting everything the format cannot hold."""
+    warn_if_empty(input_path)
+    warn_outside_schema(input_path)
     with cli_errors():
         if offset_mode not in MODES:
             raise EventCorpusError("E017", f"--offset-mode {offset_mode!r}", expected=f"one of {', '.join(MODES)}")

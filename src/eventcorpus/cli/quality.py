@@ -10,7 +10,7 @@ from rich.table import Table
 
 from eventcorpus.adjudicate import adjudicate_folder
 from eventcorpus.agreement import MODES, Figure, agreement, agreement_with_gold, read_annotator_sets
-from eventcorpus.cli.app import app, cli_errors, out, print_json
+from eventcorpus.cli.app import app, cli_errors, out, print_json, warn_if_empty, warn_outside_schema
 from eventcorpus.corpus import (
     backup_existing,
     read_records,
@@ -61,6 +61,9 @@ def evaluate_command(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
 ) -> None:
     """Score predictions: TI, TC, AI, AC, AI+, AC+ (TextEE's tuples) and entities, micro P/R/F1."""
+    for path in (gold, pred):
+        warn_if_empty(path)
+        warn_outside_schema(path)
     with cli_errors():
         if errors is not None:
             refuse_input_as_output(errors, gold, pred, compare_with, option="--errors")
@@ -266,6 +269,8 @@ def stats_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """Documents, tokens, entities, events, roles, fill rates, lengths and licences, per split."""
+    warn_if_empty(path)
+    warn_outside_schema(path)
     with cli_errors():
         if report is not None:
             refuse_input_as_output(report, path, split, option="--report")

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from eventcorpus.cli.app import app, cli_errors, out, print_json
+from eventcorpus.cli.app import app, cli_errors, out, print_json, warn_if_empty, warn_outside_schema
 from eventcorpus.corpus import backup_existing, read_records, refuse_input_as_output
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import get_format
@@ -63,6 +63,9 @@ def split_command(
     """Split documents into train/dev/test, keeping near-duplicates and articles together."""
     with cli_errors():
         refuse_input_as_output(out_path, input_path, from_lists)  # an input read as an old manifest said E005
+        if fmt is None or fmt == "canonical":
+            warn_if_empty(input_path)
+            warn_outside_schema(input_path)
         records = read_input(input_path, fmt, unit)
         prior_path = previous or (out_path if out_path.exists() and not fresh else None)
         prior = read_manifest(prior_path) if prior_path else None

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from eventcorpus.cli.app import app, cli_errors, err, out, print_json
+from eventcorpus.cli.app import app, cli_errors, err, out, print_json, warn_if_empty
 from eventcorpus.schema import load_schema
 from eventcorpus.validate import validate
 
@@ -28,6 +28,7 @@ def validate_command(
     examples: Annotated[int, typer.Option("--examples", min=0, help="Locations shown per rule.")] = 5,
 ) -> None:
     """Check every rule (V001...) and list good, warn and fail lines; exit 1 when a rule fails."""
+    empty = input_format is None and warn_if_empty(path)
     with cli_errors():
         schema = load_schema(schema_path)
         report = validate(path, schema=schema, input_format=input_format, fix=fix, max_examples=examples)
@@ -55,5 +56,7 @@ def validate_command(
             if report.unwritten_lines:
                 err.print(f"lines not copied (not JSON): {report.unwritten_lines}", markup=False)
         verdict = "[red]✘ failed[/red]" if not report.ok else "[green]✔ passed[/green]"
+        if empty:
+            verdict = "[yellow]⚠ nothing checked[/yellow] (the file is empty)"
         out.print(f"{verdict}: {report.errors} errors, {report.warnings} warnings")
     raise typer.Exit(0 if report.ok else 1)
