@@ -392,9 +392,11 @@ def test_event_attributes_are_learned_from_the_words_around_the_trigger() -> Non
     token = p.token_at(text.index("attack "))
     assert token is not None
     (values,) = classifier.predict(p, [(token, "Conflict:Attack")])
-    assert values == {"modality": "other", "polarity": "positive"}
+    assert values == {"genericity": "specific", "modality": "other", "polarity": "positive"}
     text = "The army did not attack the checkpoint ."
     p = parse_doc(make_doc(text), "new2")
     token = p.token_at(text.index("attack "))
     assert token is not None
-    assert classifier.predict(p, [(token, "Conflict:Attack")]) == [{"modality": "asserted", "polarity": "negative"}]
+    assert classifier.predict(p, [(token, "Conflict:Attack")]) == [
+        {"genericity": "specific", "modality": "asserted", "polarity": "negative"}
+    ]
