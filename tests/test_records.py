@@ -48,9 +48,10 @@ def test_document_id_is_stable_over_whitespace_and_normalisation() -> None:
 def test_record_round_trip_and_json_schema(tmp_path: Path, repo: Path) -> None:
     record = Record.from_dict(record_dict())
     path = tmp_path / "docs.jsonl"
-    assert write_records(path, [record, record]) == 2
+    second = Record.from_dict({**record_dict(), "annotator": "bob"})  # one record per (document, annotator)
+    assert write_records(path, [record, second]) == 2
     back = list(read_records(path))
-    assert back[0].to_dict() == record.to_dict()
+    assert back[0].to_dict() == record.to_dict() and back[1].annotations.annotator == "bob"
     schema = json.loads((repo / "schemas" / "record.schema.json").read_text(encoding="utf-8"))
     for line in path.read_text(encoding="utf-8").splitlines():
         jsonschema.validate(json.loads(line), schema)

@@ -272,7 +272,7 @@ def test_evaluate_command(tmp_path: Path) -> None:
         app, ["evaluate", "--gold", str(gold), "--pred", str(pred), "--json", "--n-bootstrap", "100"]
     )
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)  # warnings go to stderr
     assert data["scores"]["metrics"]["TC"]["f1"] == pytest.approx(0.4)
     assert data["scores"]["metrics"]["AC+"]["tp"] == 2
     assert "ci" in data["scores"]["metrics"]["TC"]
