@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from eventcorpus.corpus import atomic_open, dumps
 from eventcorpus.errors import EventCorpusError
-from eventcorpus.formats import Dropped
+from eventcorpus.formats import ConversionReport, Dropped
 from eventcorpus.formats._shared import note_dropped
 from eventcorpus.records import ARGUMENT_SPAN_LABEL, AnnotationSet, Argument, Document, Entity, Event, Record, Trigger
 from eventcorpus.schema import Schema
@@ -463,3 +464,32 @@ def note_unheld(record: Record, dropped: list[Dropped], fmt: str, *, untyped_spa
                         record.id, "label", entity.id, entity.start, f"{fmt} spans are untyped: {entity.label} not held"
                     )
                 )
+
+
+RecordOf = Callable[[Any, int, str, dict[str, Any], "Labels", str], Record]
+ObjectOf = Callable[[Record, list[Dropped]], dict[str, Any]]
+
+
+def read_objects(
+    path: Path, schema: Schema, options: dict[str, Any] | None, dataset: str, record_of: RecordOf
+) -> Iterator[Record]:
+    """One record per JSON object of a dataset file, built by the dataset's ``record_of``.
+
+    The annotator is ``options["annotator"]``, else the dataset's name.
+    """
+    options = options or {}
+    file = str(path)
+    labels = Labels(schema, options, file=file)
+    annotator = str(options.get("annotator") or dataset)
+    for line, obj in json_objects(Path(path)):
+        yield record_of(obj, line, file, options, labels, annotator)
+
+
+def write_objects(records: Iterable[Record], path: Path, object_of: ObjectOf) -> ConversionReport:
+    """One JSON line per record, made by the dataset's ``object_of`` (which reports what it drops)."""
+    report = ConversionReport()
+    with atomic_open(path) as handle:
+        for record in records:
+            report.add(record)
+            handle.write(dumps(object_of(record, report.dropped)) + "\n")
+    return report

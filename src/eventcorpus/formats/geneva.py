@@ -22,7 +22,7 @@ from typing import Any
 
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import Dropped
-from eventcorpus.formats._datasets import DocumentBuilder, Labels, align_tokens, dataset_document, json_objects, need
+from eventcorpus.formats._datasets import DocumentBuilder, Labels, align_tokens, dataset_document, need, read_objects
 from eventcorpus.formats._shared import note_dropped
 from eventcorpus.records import Record
 from eventcorpus.schema import Schema
@@ -35,12 +35,7 @@ CANNOT_HOLD = ["no writer (write TextEE/OneIE for training)"]
 
 def read(path: Path, *, schema: Schema, options: dict[str, Any] | None = None) -> Iterator[Record]:
     """Stream one record per GENEVA sentence window."""
-    options = options or {}
-    file = str(path)
-    labels = Labels(schema, options, file=file)
-    annotator = str(options.get("annotator") or DATASET)
-    for line, obj in json_objects(Path(path)):
-        yield _record(obj, line, file, options, labels, annotator)
+    return read_objects(path, schema, options, DATASET, _record)
 
 
 read_geneva = read

@@ -24,7 +24,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from eventcorpus.corpus import atomic_open, dumps
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped
 from eventcorpus.formats._datasets import (
@@ -33,11 +32,12 @@ from eventcorpus.formats._datasets import (
     TokenIndex,
     align_tokens,
     dataset_document,
-    json_objects,
     need,
     need_span,
     note_unheld,
+    read_objects,
     record_sentences,
+    write_objects,
 )
 from eventcorpus.records import Record
 from eventcorpus.schema import Schema
@@ -52,12 +52,7 @@ CANNOT_HOLD = [
 
 def read(path: Path, *, schema: Schema, options: dict[str, Any] | None = None) -> Iterator[Record]:
     """Stream one record per MAVEN document."""
-    options = options or {}
-    file = str(path)
-    labels = Labels(schema, options, file=file)
-    annotator = str(options.get("annotator") or DATASET)
-    for line, obj in json_objects(Path(path)):
-        yield _record(obj, line, file, options, labels, annotator)
+    return read_objects(path, schema, options, DATASET, _record)
 
 
 read_maven = read
@@ -142,12 +137,7 @@ def write(
     records: Iterable[Record], path: Path, *, schema: Schema, options: dict[str, Any] | None = None
 ) -> ConversionReport:
     """Write one MAVEN document per record (events grouped by ``maven_event``)."""
-    report = ConversionReport()
-    with atomic_open(path) as handle:
-        for record in records:
-            report.add(record)
-            handle.write(dumps(record_document(record, report.dropped)) + "\n")
-    return report
+    return write_objects(records, path, record_document)
 
 
 write_maven = write

@@ -24,17 +24,17 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from eventcorpus.corpus import atomic_open, dumps
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped
 from eventcorpus.formats._datasets import (
     DocumentBuilder,
     Labels,
     dataset_document,
-    json_objects,
     need,
     need_span,
     note_unheld,
+    read_objects,
+    write_objects,
 )
 from eventcorpus.formats._shared import note_dropped
 from eventcorpus.records import ARGUMENT_SPAN_LABEL, Record
@@ -47,12 +47,7 @@ CANNOT_HOLD = ["arguments of event mentions other than the first of their event 
 
 def read(path: Path, *, schema: Schema, options: dict[str, Any] | None = None) -> Iterator[Record]:
     """Stream one record per MAVEN-Arg document."""
-    options = options or {}
-    file = str(path)
-    labels = Labels(schema, options, file=file)
-    annotator = str(options.get("annotator") or DATASET)
-    for line, obj in json_objects(Path(path)):
-        yield _record(obj, line, file, options, labels, annotator)
+    return read_objects(path, schema, options, DATASET, _record)
 
 
 read_maven_arg = read
@@ -161,12 +156,7 @@ def write(
     records: Iterable[Record], path: Path, *, schema: Schema, options: dict[str, Any] | None = None
 ) -> ConversionReport:
     """Write one MAVEN-Arg document per record."""
-    report = ConversionReport()
-    with atomic_open(path) as handle:
-        for record in records:
-            report.add(record)
-            handle.write(dumps(record_document(record, report.dropped)) + "\n")
-    return report
+    return write_objects(records, path, record_document)
 
 
 write_maven_arg = write

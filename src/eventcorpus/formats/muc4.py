@@ -26,10 +26,17 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from eventcorpus.corpus import atomic_open, dumps
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped
-from eventcorpus.formats._datasets import DocumentBuilder, Labels, dataset_document, json_objects, need, note_unheld
+from eventcorpus.formats._datasets import (
+    DocumentBuilder,
+    Labels,
+    dataset_document,
+    need,
+    note_unheld,
+    read_objects,
+    write_objects,
+)
 from eventcorpus.formats._shared import note_dropped
 from eventcorpus.records import Record
 from eventcorpus.schema import Schema
@@ -45,12 +52,7 @@ CANNOT_HOLD = [
 
 def read(path: Path, *, schema: Schema, options: dict[str, Any] | None = None) -> Iterator[Record]:
     """Stream one record per MUC-4 document."""
-    options = options or {}
-    file = str(path)
-    labels = Labels(schema, options, file=file)
-    annotator = str(options.get("annotator") or DATASET)
-    for line, obj in json_objects(Path(path)):
-        yield _record(obj, line, file, options, labels, annotator)
+    return read_objects(path, schema, options, DATASET, _record)
 
 
 read_muc4 = read
@@ -179,12 +181,7 @@ def write(
     records: Iterable[Record], path: Path, *, schema: Schema, options: dict[str, Any] | None = None
 ) -> ConversionReport:
     """Write one GTT object per record: each event a template, each argument an entity."""
-    report = ConversionReport()
-    with atomic_open(path) as handle:
-        for record in records:
-            report.add(record)
-            handle.write(dumps(record_templates(record, report.dropped)) + "\n")
-    return report
+    return write_objects(records, path, record_templates)
 
 
 write_muc4 = write

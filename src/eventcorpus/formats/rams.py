@@ -25,7 +25,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from eventcorpus.corpus import atomic_open, dumps
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped
 from eventcorpus.formats._datasets import (
@@ -33,10 +32,11 @@ from eventcorpus.formats._datasets import (
     Labels,
     TokenIndex,
     dataset_document,
-    json_objects,
     need,
     note_unheld,
+    read_objects,
     record_sentences,
+    write_objects,
 )
 from eventcorpus.formats._shared import note_dropped
 from eventcorpus.records import Record
@@ -58,12 +58,7 @@ def role_name(role_id: str) -> str:
 
 def read(path: Path, *, schema: Schema, options: dict[str, Any] | None = None) -> Iterator[Record]:
     """Stream one record per RAMS example."""
-    options = options or {}
-    file = str(path)
-    labels = Labels(schema, options, file=file)
-    annotator = str(options.get("annotator") or DATASET)
-    for line, obj in json_objects(Path(path)):
-        yield _record(obj, line, file, options, labels, annotator)
+    return read_objects(path, schema, options, DATASET, _record)
 
 
 read_rams = read
@@ -213,12 +208,7 @@ def write(
     records: Iterable[Record], path: Path, *, schema: Schema, options: dict[str, Any] | None = None
 ) -> ConversionReport:
     """Write one RAMS example per record."""
-    report = ConversionReport()
-    with atomic_open(path) as handle:
-        for record in records:
-            report.add(record)
-            handle.write(dumps(record_example(record, report.dropped)) + "\n")
-    return report
+    return write_objects(records, path, record_example)
 
 
 write_rams = write

@@ -25,7 +25,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from eventcorpus.corpus import atomic_open, dumps
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats import ConversionReport, Dropped
 from eventcorpus.formats._datasets import (
@@ -34,10 +33,11 @@ from eventcorpus.formats._datasets import (
     TokenIndex,
     align_tokens,
     dataset_document,
-    json_objects,
     need,
     note_unheld,
+    read_objects,
     record_sentences,
+    write_objects,
 )
 from eventcorpus.formats._shared import note_dropped
 from eventcorpus.records import Record
@@ -53,12 +53,7 @@ CANNOT_HOLD = [
 
 def read(path: Path, *, schema: Schema, options: dict[str, Any] | None = None) -> Iterator[Record]:
     """Stream one record per WikiEvents document."""
-    options = options or {}
-    file = str(path)
-    labels = Labels(schema, options, file=file)
-    annotator = str(options.get("annotator") or DATASET)
-    for line, obj in json_objects(Path(path)):
-        yield _record(obj, line, file, options, labels, annotator)
+    return read_objects(path, schema, options, DATASET, _record)
 
 
 read_wikievents = read
@@ -174,12 +169,7 @@ def write(
     records: Iterable[Record], path: Path, *, schema: Schema, options: dict[str, Any] | None = None
 ) -> ConversionReport:
     """Write one WikiEvents line per record; report spans off token edges and arguments not written."""
-    report = ConversionReport()
-    with atomic_open(path) as handle:
-        for record in records:
-            report.add(record)
-            handle.write(dumps(record_line(record, report.dropped)) + "\n")
-    return report
+    return write_objects(records, path, record_line)
 
 
 write_wikievents = write
