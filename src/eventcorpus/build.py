@@ -300,6 +300,21 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
             "\n".join(adjudication_lines({**adjudicated.summary, "revision": revised.summary})),
         )
 
+    re3d_file = runner.path("re3d_check.json")
+
+    def check_against_re3d() -> dict[str, Any]:
+        from eventcorpus.external import re3d_check
+
+        check = re3d_check(gold_file, sources_dir)
+        write_json(re3d_file, check)
+        return check
+
+    re3d = runner.run("re3d-check", [gold_file, sources_dir], [re3d_file], check_against_re3d)
+    if settings.strategy == DECISIONS and settings.decisions is None:
+        from eventcorpus.external import re3d_lines
+
+        update_generated_block(readme_file, RE3D_BLOCK, "\n".join(re3d_lines(re3d.summary)))
+
     manifest_file = settings.manifest_path
 
     def make_manifest() -> dict[str, Any]:
@@ -412,6 +427,7 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
 
 
 ADJUDICATION_BLOCK = "adjudication"
+RE3D_BLOCK = "re3d-check"
 GOLD_ANNOTATOR = "gold"
 
 
