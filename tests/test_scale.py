@@ -109,6 +109,18 @@ def test_rerun_skips_finished_shards_and_redoes_missing_or_changed_ones(crawl: P
     )
 
 
+def test_an_output_folder_inside_the_input_folder_is_never_read_back_as_input(crawl: Path, tmp_path: Path):
+    """A re-run once took OUT/shards/*.jsonl, the first run's own output, for new input shards."""
+    import shutil
+
+    inputs = tmp_path / "crawl"
+    shutil.copytree(crawl, inputs)
+    first = ingest_sharded([inputs], inputs / "out")
+    again = ingest_sharded([inputs], inputs / "out")
+    assert again["totals"]["shards"] == first["totals"]["shards"] == len(first["shards"])
+    assert not any("/out/" in entry["input"] for entry in again["shards"])
+
+
 def test_warc_records_become_documents_through_the_html_extraction(crawl: Path, tmp_path: Path):
     warc = crawl / "crawl-00.warc.gz"
     read = list(iter_file(warc, load_patterns(), Defaults()))

@@ -39,6 +39,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -167,13 +168,20 @@ def _finished(out_dir: Path, name: str, input_sha256: str, settings: dict[str, A
     return dict(done)
 
 
+def _not_outputs(files: list[Path], out_dir: Path) -> list[Path]:
+    """Inputs less the files inside the output folder: a run's own shards are never read back as input."""
+    out = out_dir.resolve()
+    return [f for f in files if not f.resolve().is_relative_to(out)]
+
+
 def _check_kind(out_dir: Path, kind: str) -> None:
     manifest = out_dir / MANIFEST
     if manifest.is_file():
         try:
-            old = json.loads(manifest.read_text(encoding="utf-8")).get("kind")
-        except ValueError:
-            old = None
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+        except (ValueError, OSError):
+            data = None
+        old = data.get("kind") if isinstance(data, dict) else None
         if old not in (None, kind):
             raise EventCorpusError("E806", f"the folder holds a {old} run, not {kind}", file=str(manifest))
 
@@ -497,6 +505,7 @@ def ingest_sharded(
         "attribution": attribution,
     }
     files, skipped_files, missing = expand_paths(expand_globs(given))
+    files = _not_outputs(files, out)
     if not files:
         raise EventCorpusError("E804", f"no article files in the {len(given)} input path(s)")
     names = [shard_name(f) for f in files]
@@ -578,8 +587,8 @@ def _error_from(data: dict[str, Any]) -> EventCorpusError:
 
 def _write_manifest(out: Path, manifest: dict[str, Any]) -> None:
     target = out / MANIFEST
-    if target.exists():
-        target.replace(out / f"{MANIFEST}.bak")  # the previous run's manifest, kept once
+    if target.exists():  # the previous run's manifest, kept once, as a copy: the old one stays until the new one is in
+        shutil.copy2(target, out / f"{MANIFEST}.bak")
     write_json(target, manifest)
 
 
@@ -680,7 +689,7 @@ def predict_sharded(
     _check_kind(out, "predict")
     started = time.perf_counter()
     settings = {"model": str(model.resolve()), "model_meta_sha256": _model_sha256(model), "batch_size": batch_size}
-    files = predict_inputs(given)
+    files = _not_outputs(predict_inputs(given), out)
     names = [shard_name(f) for f in files]
     if len(set(names)) != len(names):
         raise EventCorpusError("E804", "the same input file is given twice")

@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from eventcorpus.corpus import atomic_open, read_documents, read_records, write_json, write_records
+from eventcorpus.corpus import atomic_open, decode_json_line, read_documents, read_records, write_json, write_records
 from eventcorpus.doccano.client import DoccanoClient, ImportError_
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.formats.doccano import doccano_to_record, record_to_doccano
@@ -387,9 +387,9 @@ def _export_members(
 def _export_line(line: str, name: str, number: int) -> dict[str, Any]:
     """One exported example: a JSON object with an integer ``id``; E213 otherwise."""
     try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise EventCorpusError("E213", f"{exc.msg} at column {exc.colno}", file=name, line=number) from exc
+        obj = decode_json_line(line, name, number)
+    except EventCorpusError as exc:  # E005 from the one JSON line decoder, as an export error
+        raise EventCorpusError("E213", exc.detail, file=name, line=number) from exc
     if not isinstance(obj, dict):
         raise EventCorpusError("E213", f"a {type(obj).__name__}, not an object", file=name, line=number)
     if isinstance(obj.get("id"), bool) or not isinstance(obj.get("id"), int):
