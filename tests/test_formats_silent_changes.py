@@ -63,6 +63,23 @@ def test_brat_repeated_roles_outside_the_schema_came_back_numbered(tmp_path: Pat
     assert [a.role for a in plain.annotations.events[0].arguments] == roles
 
 
+def test_brat_role_corrected_in_the_ann_file_is_not_undone_by_the_sidecar(tmp_path: Path) -> None:
+    """The sidecar's exact roles once overrode, position by position, a role an annotator changed in brat."""
+    text = "Judges tried Ali and Omar in Baghdad."
+    entities = [
+        Entity(f"T{i + 1}", text.index(w), text.index(w) + len(w), "PER") for i, w in enumerate(["Ali", "Omar"])
+    ]
+    arguments = [Argument("Defendant", "T1"), Argument("Defendant", "T2")]
+    record = _record(text, entities, [Event("E1", "Justice:Trial", Trigger(7, 12), arguments)])
+    BRAT.write([record], tmp_path / "b", schema=SCHEMA, options={})
+    ann = tmp_path / "b" / f"{record.id}.ann"
+    edited = ann.read_text(encoding="utf-8").replace("Defendant2:", "Witness:")
+    assert edited != ann.read_text(encoding="utf-8")
+    ann.write_text(edited, encoding="utf-8")
+    (back,) = BRAT.read(tmp_path / "b", schema=SCHEMA, options={})
+    assert [a.role for a in back.annotations.events[0].arguments] == ["Defendant", "Witness"]
+
+
 def test_oneie_reader_rebuilt_the_text_from_tokens_when_the_file_carries_its_own(tmp_path: Path) -> None:
     text = "Fighting in Deir ez-Zor:\nthe regime’s forces advanced."
     tokens = [(m, text.index(m)) for m in ["Fighting", "in", "Deir", "ez", "-", "Zor", ":"]]
@@ -124,3 +141,22 @@ def test_oneie_writer_emitted_no_text_key_and_textee_failed_with_key_error(tmp_p
         "arguments": [(0, 1, "Attacker", "Militants"), (2, 4, "Target", "the base")],
     }
     assert len(load_ed(path)) == 2 and len(load_eae(path)) == 2 and len(load_earl(path)) == 2
+
+
+def test_a_correct_chinese_doccano_file_draws_no_offset_warning(tmp_path: Path) -> None:
+    """Every span of a text without spaces 'cuts a word', so each correct CJK file drew a warning."""
+    text = "叙利亚北部发生火箭袭击美军基地遭到攻击伊拉克官员说"
+    words = ["叙利亚", "火箭", "美军基地", "伊拉克官员"]
+    labels = ["GPE", "WEA", "FAC", "PER"]
+    entities = [
+        Entity(f"T{i + 1}", text.index(w), text.index(w) + len(w), label)
+        for i, (w, label) in enumerate(zip(words, labels, strict=True))
+    ]
+    path = tmp_path / "zh.jsonl"
+    path.write_text(
+        json.dumps(record_to_doccano(_record(text, entities, [])), ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    warnings: list[str] = []
+    (back,) = DOCCANO.read(path, schema=SCHEMA, options={"warnings": warnings, "annotator": "alice"})
+    assert [text[e.start : e.end] for e in back.annotations.entities] == words
+    assert warnings == []

@@ -141,3 +141,13 @@ def test_a_mention_without_entity_type_is_an_argument_span(tmp_path: Path) -> No
     (record,) = TEXTEE.read(path, schema=SCHEMA, options={"dropped": dropped})
     assert {e.label for e in record.annotations.entities} == {ARGUMENT_SPAN_LABEL}
     assert len(record.annotations.events[0].arguments) == 3 and not dropped
+
+
+def test_a_list_field_that_is_not_a_list_is_e112_not_a_traceback(tmp_path: Path) -> None:
+    """entity_mentions: 5 once ended in TypeError: 'int' object is not iterable."""
+    line = {"doc_id": "d", "wnd_id": "d_0", "text": "x", "tokens": ["x"], "entity_mentions": 5, "event_mentions": []}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    with pytest.raises(EventCorpusError) as caught:
+        list(get_format("textee").read(path, schema=load_schema(), options={}))
+    assert caught.value.code == "E112" and "entity_mentions is 5" in caught.value.render()

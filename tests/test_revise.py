@@ -202,3 +202,11 @@ def test_cli_revise_writes_a_new_pass_and_keeps_the_old_output(tmp_path: Path) -
     assert backup.read_text(encoding="utf-8") == "old\n"
     result = runner.invoke(app, ["revise", str(gold), "--edits", str(edits), "--out", str(gold)])
     assert result.exit_code == 2 and "E334" in result.output
+
+
+def test_a_missing_revision_file_is_a_coded_error(tmp_path: Path) -> None:
+    from eventcorpus.revise import revise_file
+
+    with pytest.raises(EventCorpusError) as caught:
+        revise_file([_gold()], tmp_path / "nope.jsonl", annotator="revision1")
+    assert caught.value.code == "E004" and "nope.jsonl" in caught.value.render()

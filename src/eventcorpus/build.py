@@ -288,7 +288,7 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
 
     revised = runner.run(
         "revise",
-        [adjudicated_file, *([revision_file] if revision_file else [])],
+        [adjudicated_file, provenance_file, *([revision_file] if revision_file else [])],  # passes.yaml names it
         [gold_file],
         revise_gold,
     )

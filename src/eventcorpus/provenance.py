@@ -68,9 +68,14 @@ class Provenance:
     def statement(self) -> str:
         """The card's opening lines on how the annotations were made (derived, never typed into the card)."""
         makers = self.makers()
-        machine = all(m.creator == MACHINE for m in makers)
+        creators = {m.creator for m in makers}
         reviewed = [m.name for m in makers if m.reviewed_by_person]
-        head = "**Machine-made annotations" if machine else "**Annotations of mixed origin"
+        if creators == {MACHINE}:
+            head = "**Machine-made annotations"
+        elif len(creators) > 1:
+            head = "**Annotations of mixed origin"
+        else:
+            head = f"**Annotations: {next(iter(creators))}"
         head += f", {NOT_REVIEWED}.**" if not reviewed else f"; reviewed by a person: {', '.join(reviewed)}.**"
         parts = []
         for maker in self.passes.values():

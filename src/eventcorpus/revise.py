@@ -339,5 +339,10 @@ def revise_file(
     records: Iterable[Record], edits_path: str | Path, *, annotator: str, schema: Schema | None = None
 ) -> Revision:
     """:func:`revise` with the edits read from ``edits_path`` (its sha256 is recorded in every set)."""
-    digest = hashlib.sha256(Path(edits_path).read_bytes()).hexdigest()
+    try:
+        digest = hashlib.sha256(Path(edits_path).read_bytes()).hexdigest()
+    except OSError as exc:
+        raise EventCorpusError(
+            "E004", f"cannot read the revision file: {exc.strerror or exc}", file=str(edits_path)
+        ) from exc
     return revise(records, read_edits(edits_path), annotator=annotator, schema=schema, edits_sha256=digest)

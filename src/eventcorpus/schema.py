@@ -296,10 +296,11 @@ def replace_generated_tables(document: str, schema: Schema) -> str:
 
 def count_outside(records: Iterable[Record], schema: Schema, counts: Counter[str]) -> Iterator[Record]:
     """Pass records through, counting entity labels, event types and roles the schema does not have."""
+    from eventcorpus.records import ARGUMENT_SPAN_LABEL  # records imports nothing of the schema at run time
+
     for record in records:
         for entity in record.annotations.entities:
-            # "ARG" is records.ARGUMENT_SPAN_LABEL: an argument filler, not an entity
-            if entity.label not in schema.entity_types and entity.label != "ARG":
+            if entity.label not in schema.entity_types and entity.label != ARGUMENT_SPAN_LABEL:
                 counts[entity.label] += 1
         for event in record.annotations.events:
             spec = schema.event_types.get(event.type)

@@ -16,11 +16,13 @@ from eventcorpus.progress import track
 from eventcorpus.records import Document, Record
 
 
-def _text_document(path: Path) -> Document:
-    """A raw article, cleaned exactly as ``eventcorpus ingest`` cleans it (same text, same id)."""
+def _text_documents(paths: Iterable[Path]) -> Iterator[Document]:
+    """Raw articles, cleaned exactly as ``eventcorpus ingest`` cleans them (same text, same id)."""
     from eventcorpus.ingest import Defaults, load_patterns, read_txt
 
-    return read_txt(path, load_patterns(), Defaults())
+    patterns = load_patterns()  # read and compiled once for every file
+    for path in paths:
+        yield read_txt(path, patterns, Defaults())
 
 
 def read_inputs(path: str | Path) -> Iterator[Document]:
@@ -30,12 +32,11 @@ def read_inputs(path: str | Path) -> Iterator[Document]:
         files = sorted(source.glob("*.txt"))
         if not files:
             raise EventCorpusError("E504", "the folder holds no .txt files", file=str(source))
-        for file in files:
-            yield _text_document(file)
+        yield from _text_documents(files)
     elif source.suffix == ".jsonl":
         yield from read_documents(source)
     elif source.suffix == ".txt":
-        yield _text_document(source)
+        yield from _text_documents([source])
     elif not source.exists():
         raise EventCorpusError("E004", "no such file or folder", file=str(source))
     else:

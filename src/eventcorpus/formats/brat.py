@@ -321,8 +321,8 @@ def read_document(ann_path: Path, *, schema: Schema, options: dict[str, Any]) ->
         written: list[str] = []
         for index, part in enumerate(rest.split()):
             raw_role, target = part.split(":", 1)
-            if exact is not None:  # this writer's sidecar names each role exactly
-                role = str(exact[index])
+            if exact is not None and re.fullmatch(re.escape(brat_type(str(exact[index]))) + r"\d*", raw_role):
+                role = str(exact[index])  # this writer's sidecar names the role exactly (brat may have numbered it)
             else:
                 role = _role_name(labels.get(raw_role, raw_role), roles, written)
             written.append(role)

@@ -109,18 +109,37 @@ def _missing(obj: Any, keys: tuple[str, ...], what: str, number: int, file: str,
             )
 
 
+def _list(value: Any, what: str, number: int, file: str, doc_id: Any) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise EventCorpusError("E112", f"{what} is {value!r}", file=file, line=number, doc_id=doc_id, expected="a list")
+    return value
+
+
 def _checked(line: Any, number: int, file: str, schema: Schema) -> dict[str, Any]:
     """The line, after checking TextEE's keys; schema attributes lifted into ``attributes``."""
     _missing(line, LINE_KEYS, "the line", number, file, None)
     doc_id = line["doc_id"]
-    for index, entity in enumerate(line["entity_mentions"] or []):
+    for index, entity in enumerate(_list(line["entity_mentions"], "entity_mentions", number, file, doc_id)):
         _missing(entity, ENTITY_KEYS, f"entity_mentions[{index}]", number, file, doc_id)
-    for index, event in enumerate(line["event_mentions"] or []):
+    for index, event in enumerate(_list(line["event_mentions"], "event_mentions", number, file, doc_id)):
         _missing(event, EVENT_KEYS, f"event_mentions[{index}]", number, file, doc_id)
         _missing(event["trigger"], TRIGGER_KEYS, f"event_mentions[{index}].trigger", number, file, doc_id)
-        for position, argument in enumerate(event["arguments"] or []):
+        arguments = _list(event["arguments"], f"event_mentions[{index}].arguments", number, file, doc_id)
+        for position, argument in enumerate(arguments):
             _missing(argument, ARGUMENT_KEYS, f"event_mentions[{index}].arguments[{position}]", number, file, doc_id)
-        attributes = dict(event.get("attributes") or {})
+        given = event.get("attributes") or {}
+        if not isinstance(given, dict):
+            raise EventCorpusError(
+                "E112",
+                f"event_mentions[{index}].attributes is {given!r}",
+                file=file,
+                line=number,
+                doc_id=doc_id,
+                expected="an object",
+            )
+        attributes = dict(given)
         for name in schema.attributes:
             if name in event:
                 attributes[name] = str(event[name])
