@@ -426,6 +426,21 @@ def new_pull_folder(out_dir: Path) -> Path:
     return folder
 
 
+def point_latest(out_dir: Path, folder: Path) -> None:
+    """Make ``out_dir/latest`` a relative symbolic link to ``folder``, replaced atomically, so
+    ``latest/alice.jsonl`` works; where links cannot be made, ``latest`` is a file naming the folder."""
+    link = out_dir / "latest"
+    staging = out_dir / f".latest-{os.getpid()}"
+    try:
+        staging.unlink(missing_ok=True)
+        os.symlink(folder.name, staging, target_is_directory=True)
+        os.replace(staging, link)
+    except OSError:
+        staging.unlink(missing_ok=True)
+        with atomic_open(link) as handle:
+            handle.write(folder.name + "\n")
+
+
 def pull(
     client: DoccanoClient,
     *,
@@ -504,6 +519,5 @@ def pull(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    with atomic_open(out_dir / "latest") as handle:
-        handle.write(folder.name + "\n")
+    point_latest(out_dir, folder)
     return PullResult(project=project, offset_mode=mode, folder=folder, annotators=summaries, notes=notes)
