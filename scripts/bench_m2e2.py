@@ -7,6 +7,11 @@ tokenizer, sentencizer and ``ner``), on the same test texts in the same run.
 
     .venv/bin/python scripts/bench_m2e2.py --splits 1 --configs default,baseline,accuracy
 
+``--with-corpus FILE`` adds the corpus's gold training records (e.g. build/splits/train.jsonl),
+reduced to M2E2's types, roles and entity types. Corpus part 2 holds M2E2 articles: a corpus
+document drawn from an article with any sentence in the split's dev or test file is never
+trained on, and the output says how many were left out (also 0 when the option is not given).
+
 Floors (averaged over the splits run): default TC >= 45, AC >= 28, training <= 15 min per
 split, prediction >= 1/3 of the entity-only pipeline's speed; accuracy TC >= 50.6, AC >= 36.1.
 Data: ../shared/datasets/m2e2 (set --data); nothing is copied into the repository.
@@ -50,16 +55,52 @@ TEXTEE = {
 FLOORS = {"default": {"TC": 45.0, "AC": 28.0}, "accuracy": {"TC": 50.6, "AC": 36.1}}
 
 
-def prepare(data: Path, split: int, workdir: Path) -> dict[str, Path]:
-    """Write the split's train/dev/test sentences as canonical JSONL (in workdir, not the repo)."""
-    records = get_format("m2e2").read(data / "text_only_event.json", schema=load_schema(), options={"unit": "sentence"})
+def prepare(data: Path, split: int, workdir: Path, corpus: Path | None = None) -> dict[str, Path]:
+    """Write the split's train/dev/test sentences as canonical JSONL (in workdir, not the repo),
+    the train file followed by the corpus's records when ``corpus`` is given (see the module doc)."""
+    from eventcorpus.external import roles_by_type
+
+    records = list(
+        get_format("m2e2").read(data / "text_only_event.json", schema=load_schema(), options={"unit": "sentence"})
+    )
     by_id: dict[str, Record] = {r.document.meta["sentence_id"]: r for r in records}
+    ids = {
+        part: (data / "textee-splits" / f"split{split}" / f"{part}.txt").read_text(encoding="utf-8").split()
+        for part in ("train", "dev", "test")
+    }
+    held_out = {i.rsplit("_", 1)[0] for part in ("dev", "test") for i in ids[part]}
+    roles = roles_by_type(r.annotations for r in records)
+    added, left_out = corpus_training(corpus, held_out, roles) if corpus else ([], [])
+    print(
+        f"   split {split}: corpus documents added to training {len(added)}; corpus documents drawn from an M2E2 "
+        f"article with a dev or test sentence, left out: {len(left_out)}",
+        flush=True,
+    )
     paths = {}
     for part in ("train", "dev", "test"):
-        ids = (data / "textee-splits" / f"split{split}" / f"{part}.txt").read_text(encoding="utf-8").split()
         paths[part] = workdir / f"split{split}_{part}.jsonl"
-        write_records(paths[part], (by_id[i] for i in ids))
+        write_records(paths[part], [*(by_id[i] for i in ids[part]), *(added if part == "train" else [])])
     return paths
+
+
+def corpus_training(
+    path: Path, held_out_articles: set[str], roles: dict[str, set[str]]
+) -> tuple[list[Record], list[str]]:
+    """The corpus records to train on, reduced to M2E2's inventory, and the ids of those left out
+    because they are M2E2 articles with a sentence in dev or test."""
+    from eventcorpus.corpus import read_records
+    from eventcorpus.external import shared_view
+
+    kept: list[Record] = []
+    left_out: list[str] = []
+    for record in read_records(path):
+        article = record.document.meta.get("article_id")
+        if (record.document.source or "").startswith("m2e2/") and article in held_out_articles:
+            left_out.append(record.id)
+            continue
+        view = shared_view(record.annotations, record.id, record.annotations.annotator, roles)
+        kept.append(Record(record.document, view))
+    return kept, left_out
 
 
 def speed(model: EventModel, records: list[Record], repeats: int = 3) -> dict[str, float]:
@@ -186,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, default=None, help="write all results to this JSON file")
     parser.add_argument(
+        "--with-corpus", type=Path, default=None, help="also train on these corpus records (see the module doc)"
+    )
+    parser.add_argument(
         "--summarise", type=Path, nargs="+", default=None, help="only print the table of saved --json files"
     )
     args = parser.parse_args(argv)
@@ -200,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     results: list[dict[str, Any]] = []
     entity_seconds: dict[int, float] = {}
     for split in splits:
-        paths = prepare(args.data, split, workdir)
+        paths = prepare(args.data, split, workdir, args.with_corpus)
         for name in names:
             if name == "accuracy":
                 try:

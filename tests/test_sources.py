@@ -21,6 +21,7 @@ from eventcorpus.sources import (
     fetch_sources,
     load_sources,
     re3d_key,
+    read_m2e2_selection,
     read_re3d_folder,
 )
 
@@ -69,7 +70,8 @@ def test_fetch_from_mirror_then_up_to_date(tmp_path: Path, shared_datasets: Path
     second = fetch_sources(dest, mirror=shared_datasets)
     assert second.up_to_date and len(second.present) == 51
     docs = corpus_documents(dest)
-    assert len(docs) == 99  # 98 re3d documents and the CEMO report
+    m2e2 = len(read_m2e2_selection())
+    assert len(docs) == 99 + m2e2  # 98 re3d documents, the CEMO report and the M2E2 articles of part 2
     assert "cemo" in docs
 
 

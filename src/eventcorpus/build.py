@@ -33,6 +33,8 @@ GOLD_STRATEGY = "decisions"  # corpus/annotations/decisions.jsonl, one recorded 
 DECISIONS_FILE = "decisions.jsonl"
 PROVENANCE_FILE = "passes.yaml"
 REPO_ID = "eventcorpus/eventcorpus-conflict"
+# Corpus part 2 (M2E2 articles) fills the test split: its own proportions, recorded in the manifest.
+PART_PROPORTIONS = {"m2e2/": {"dev": 0.15, "test": 0.3}}
 
 Log = Callable[[str], None]
 
@@ -315,6 +317,24 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
 
         update_generated_block(readme_file, RE3D_BLOCK, "\n".join(re3d_lines(re3d.summary)))
 
+    m2e2_file = runner.path("m2e2_check.json")
+    m2e2_disagreements_file = runner.path("m2e2_disagreements.jsonl")
+
+    def check_against_m2e2() -> dict[str, Any]:
+        from eventcorpus.corpus import write_json_lines
+        from eventcorpus.external import m2e2_check, m2e2_disagreements
+
+        check = m2e2_check(gold_file, sources_dir)
+        write_json(m2e2_file, check)
+        write_json_lines(m2e2_disagreements_file, m2e2_disagreements(gold_file, sources_dir))
+        return check
+
+    m2e2 = runner.run("m2e2-check", [gold_file, sources_dir], [m2e2_file, m2e2_disagreements_file], check_against_m2e2)
+    if settings.strategy == DECISIONS and settings.decisions is None:
+        from eventcorpus.external import m2e2_lines
+
+        update_generated_block(readme_file, M2E2_BLOCK, "\n".join(m2e2_lines(m2e2.summary)))
+
     manifest_file = settings.manifest_path
 
     def make_manifest() -> dict[str, Any]:
@@ -322,7 +342,7 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
 
         gold = list(read_records(gold_file))
         prior = read_manifest(manifest_file) if manifest_file.exists() else None
-        result = make_split(gold, previous=prior)
+        result = make_split(gold, previous=prior, parts=PART_PROPORTIONS)
         if prior is None or result.manifest()["checksum"] != prior["checksum"]:
             write_manifest(manifest_file, result)
         else:
@@ -374,7 +394,12 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
         if settings.with_m2e2:
             train_file = _with_m2e2(train_file, sources_dir, runner.path("train_with_m2e2.jsonl"), schema)
         model = train_model(
-            train_file, split_dir / "dev.jsonl", load_config(config_file), config_path=config_file, schema=schema
+            train_file,
+            split_dir / "dev.jsonl",
+            load_config(config_file),
+            config_path=config_file,
+            schema=schema,
+            log=lambda line: log(f"  {line}"),  # epochs and dev scores, as the standalone `train` shows
         )
         model.save(model_dir)
         return {"model": str(model_dir), "train": str(train_file)}
@@ -399,11 +424,20 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
 
     def publish_dry_run() -> dict[str, Any]:
         from eventcorpus.card import card_info_from_readme
+        from eventcorpus.external import m2e2_lines, re3d_lines
         from eventcorpus.publish import load_agreement, publish
         from eventcorpus.split import read_manifest
 
+        gold_records = list(read_records(gold_file))
+        external = ["### Events and entities against M2E2 (people's annotation, corpus part 2)", ""]
+        external += [*m2e2_lines(m2e2.summary), "", "### Entities against re3d (people's annotation, v0.1)", ""]
+        external += re3d_lines(re3d.summary)
+        in_m2e2 = sorted(
+            str(r.document.meta["article_id"]) for r in gold_records if (r.document.source or "").startswith("m2e2/")
+        )
+
         result = publish(
-            read_records(gold_file),
+            gold_records,
             read_manifest(manifest_file),
             schema=schema,
             repo_id=settings.repo_id,
@@ -411,14 +445,18 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
             dry_run=True,
             agreement=load_agreement(passes_dir),
             info=card_info_from_readme(
-                readme_file, provenance=provenance, adjudication={**adjudicated.summary, "revision": revised.summary}
+                readme_file,
+                provenance=provenance,
+                adjudication={**adjudicated.summary, "revision": revised.summary},
+                external=external,
+                also_in={"M2E2 (Li et al., ACL 2020)": in_m2e2} if in_m2e2 else {},
             ),
         )
         return {"folder": str(release_dir), "rows": result.release.rows, "excluded": len(result.release.excluded)}
 
     runner.run(
         "publish",
-        [gold_file, manifest_file, agreement_file, gold_agreement_file, readme_file, provenance_file],
+        [gold_file, manifest_file, agreement_file, gold_agreement_file, readme_file, provenance_file, m2e2_file],
         [release_dir],
         publish_dry_run,
     )
@@ -428,6 +466,7 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
 
 ADJUDICATION_BLOCK = "adjudication"
 RE3D_BLOCK = "re3d-check"
+M2E2_BLOCK = "m2e2-check"
 GOLD_ANNOTATOR = "gold"
 
 

@@ -208,6 +208,8 @@ class CardInfo:
     year: str = ""
     provenance: Provenance | None = None  # corpus/annotations/passes.yaml: creators and the opening lines
     adjudication: dict[str, Any] | None = None  # the build's adjudication summary: conflicts, decisions, with gold
+    external: list[str] = field(default_factory=list)  # the checks against people's annotations (markdown lines)
+    also_in: dict[str, list[str]] = field(default_factory=dict)  # public dataset -> its documents in this corpus
 
 
 def _section(markdown: str, heading: str) -> str:
@@ -557,6 +559,19 @@ def render_body(inputs: CardInputs) -> str:
         ]
     if inputs.dropped:
         parts += ["Items the `documents` configuration could not hold:", "", _problems_table(inputs.dropped), ""]
+    if info.external:
+        parts += ["## Annotation quality against people's annotations", "", *info.external, ""]
+    for dataset, documents in info.also_in.items():
+        parts += [
+            f"## Documents also in {dataset}",
+            "",
+            f"{len(documents)} documents of this corpus are articles of {dataset}, annotated here anew by the "
+            f"project. Do not train on them and test on {dataset} (or the reverse): that measures memory, not "
+            "extraction. They are:",
+            "",
+            ", ".join(f"`{d}`" for d in documents),
+            "",
+        ]
     parts += ["## Schema", "", markdown_tables(inputs.schema).rstrip(), ""]
     stats = inputs.stats_markdown.split("\n", 1)[1] if inputs.stats_markdown.startswith("# ") else inputs.stats_markdown
     parts += ["## Statistics per split", "", _demote(stats.strip(), 1), ""]

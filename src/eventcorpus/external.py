@@ -1,4 +1,15 @@
-"""The corpus's entities scored against re3d's, which people at Dstl annotated on the same texts.
+"""The corpus scored against people's annotations of the same texts: re3d's entities, M2E2's events.
+
+M2E2 (:func:`m2e2_check`): on the M2E2 articles of corpus part 2, the project's gold is
+scored against M2E2's human annotation (the reference) with the project's TextEE-definition
+scorer, on what both inventories mark: the eight ACE event types M2E2 has, the roles
+M2E2 uses for them (Time and the project's other roles are left out), and the entity types
+that map (PER ORG GPE LOC FAC VEH WEA, and M2E2's VALUE as NUM). Entities M2E2's reader
+creates only to hold an argument are not M2E2 entity mentions and are left out, as are
+the project's ARG fillers. The texts are the same: corpus part 2 takes M2E2's tokenised
+sentences (one per line), so spans compare exactly.
+
+re3d:
 
 re3d is the reference: precision is the share of the corpus's entities that re3d also has,
 recall the share of re3d's entities that the corpus also has. Types are compared through
@@ -13,14 +24,17 @@ also draws a sample of disagreements to sort by hand.
 
 from __future__ import annotations
 
+import random
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from eventcorpus.corpus import read_records
-from eventcorpus.records import ARGUMENT_SPAN_LABEL, AnnotationSet, Entity
-from eventcorpus.scoring import context, score
-from eventcorpus.sources import corpus_documents
+from eventcorpus.records import ARGUMENT_SPAN_LABEL, AnnotationSet, Entity, Event
+from eventcorpus.schema import load_schema
+from eventcorpus.scoring import all_tuples, context, score
+from eventcorpus.sources import M2E2_FILE, corpus_documents
 
 PROJECT_CLASS = {
     "PER": "person",
@@ -153,4 +167,149 @@ def re3d_lines(check: dict[str, Any]) -> list[str]:
         f"With overlapping spans of the same class counted as found: P {100 * overlap['precision']:.1f}, "
         f"R {100 * overlap['recall']:.1f}.",
     ]
+    return lines
+
+
+# --- M2E2 -----------------------------------------------------------------------------------
+
+M2E2_ENTITY_TYPES = ("PER", "ORG", "GPE", "LOC", "FAC", "VEH", "WEA", "NUM")
+M2E2_METRICS = ("TI", "TC", "AI", "AC", "entities")
+
+
+def shared_view(annotations: AnnotationSet, doc_id: str, annotator: str, roles: dict[str, set[str]]) -> AnnotationSet:
+    """What both inventories can mark: the shared event types and their M2E2 roles, mapped entity types."""
+    entities = [
+        e for e in annotations.entities if e.label in M2E2_ENTITY_TYPES and not e.meta.get("created_for_argument")
+    ]
+    by_id = {e.id: e for e in annotations.entities}
+    events = []
+    for event in annotations.events:
+        if event.type not in roles:
+            continue
+        kept = [a for a in event.arguments if a.role in roles[event.type] and a.entity_id in by_id]
+        events.append(Event(event.id, event.type, event.trigger, kept))
+    kept_ids = {e.id for e in entities}
+    fillers = sorted({a.entity_id for e in events for a in e.arguments} - kept_ids)
+    # a filler that is not a compared entity still anchors its argument, under the ARG label
+    entities += [Entity(i, by_id[i].start, by_id[i].end, ARGUMENT_SPAN_LABEL) for i in fillers]
+    return AnnotationSet(doc_id, annotator, entities, events)
+
+
+def roles_by_type(sets: Iterable[AnnotationSet]) -> dict[str, set[str]]:
+    """The roles each event type has anywhere in ``sets`` (M2E2's inventory as its file uses it)."""
+    roles: dict[str, set[str]] = {}
+    for annotation_set in sets:
+        for event in annotation_set.events:
+            roles.setdefault(event.type, set()).update(a.role for a in event.arguments)
+    return roles
+
+
+def m2e2_reference(dest: Path) -> dict[str, AnnotationSet]:
+    """M2E2's annotation by article id, mapped through the schema."""
+    from eventcorpus.formats import m2e2 as m2e2_format
+
+    records = m2e2_format.read(dest / M2E2_FILE, schema=load_schema(), options={"unit": "article"})
+    return {r.document.id: r.annotations for r in records}
+
+
+def m2e2_sets(gold_path: Path, dest: Path) -> tuple[list[AnnotationSet], list[AnnotationSet], dict[str, str]]:
+    """The project's gold and M2E2's annotation of corpus part 2, each reduced to the shared inventory.
+
+    Entity-only scores use every mapped entity; the event metrics only the shared types, whose
+    roles are those M2E2 gives each type anywhere in its file.
+    """
+    documents = {d.text: d for d in corpus_documents(dest).values()}
+    reference = m2e2_reference(dest)
+    roles = roles_by_type(reference.values())
+    ours: list[AnnotationSet] = []
+    theirs: list[AnnotationSet] = []
+    texts: dict[str, str] = {}
+    for record in read_records(gold_path):
+        source = documents.get(record.document.text)
+        if source is None or not source.source.startswith("m2e2/"):
+            continue
+        doc_id = record.document.id
+        texts[doc_id] = record.document.text
+        article = source.source.split("/", 1)[1]
+        ours.append(shared_view(record.annotations, doc_id, "project", roles))
+        theirs.append(shared_view(reference[article], doc_id, "m2e2", roles))
+    return ours, theirs, texts
+
+
+def m2e2_check(gold_path: Path, dest: Path, *, n_bootstrap: int = 1000, seed: int = 0) -> dict[str, Any]:
+    """TI/TC/AI/AC and entity scores of the corpus's M2E2 articles against M2E2 (the reference)."""
+    ours, theirs, _ = m2e2_sets(gold_path, dest)
+    if not ours:
+        return {"documents": 0}
+    scores = score(theirs, ours, n_bootstrap=n_bootstrap, seed=seed)
+    overall = {m: scores.metrics[m].to_dict() for m in M2E2_METRICS if m in scores.metrics}
+    event_types = {
+        label: {m: cells[m].to_dict() for m in ("TC", "AC") if m in cells}
+        for label, cells in scores.tables.get("event_type", {}).items()
+    }
+    entity_types = {
+        label: cells["entities"].to_dict() for label, cells in scores.tables.get("entity_label", {}).items()
+    }
+    return {"documents": len(ours), "overall": overall, "event_types": event_types, "entity_types": entity_types}
+
+
+def m2e2_disagreements(gold_path: Path, dest: Path) -> list[dict[str, Any]]:
+    """Every trigger (TC), argument (AC) and entity that only one side has, with its context."""
+    ours, theirs, texts = m2e2_sets(gold_path, dest)
+    out: list[dict[str, Any]] = []
+    for mine, ref in zip(ours, theirs, strict=True):
+        text = texts[mine.doc_id]
+        a, b = all_tuples(mine), all_tuples(ref)
+        for metric in ("TC", "AC", "entities"):
+            for side, only in (("project only", a[metric] - b[metric]), ("m2e2 only", b[metric] - a[metric])):
+                for item in sorted(only, key=str):
+                    start, end = (item[2], item[3]) if metric == "AC" else (item[1], item[2])
+                    out.append(
+                        {
+                            "doc_id": mine.doc_id,
+                            "metric": metric,
+                            "side": side,
+                            "item": list(item),
+                            "text": text[start:end],
+                            "context": context(text, start, end),
+                        }
+                    )
+    return out
+
+
+def sample_disagreements(items: list[dict[str, Any]], n: int = 50, seed: int = 0) -> list[dict[str, Any]]:
+    """A seeded random sample of ``n`` disagreements, in document order."""
+    picked = random.Random(seed).sample(range(len(items)), min(n, len(items)))
+    return [items[i] for i in sorted(picked)]
+
+
+def m2e2_lines(check: dict[str, Any]) -> list[str]:
+    """The M2E2 check as markdown tables: overall, per event type, per entity type."""
+    if not check.get("documents"):
+        return ["No M2E2 article is annotated yet."]
+
+    def row(name: str, s: dict[str, Any]) -> str:
+        ci = (s.get("ci") or {}).get("f1")
+        interval = f"{100 * ci[0]:.1f}–{100 * ci[1]:.1f}" if ci else "n/a"
+        return (
+            f"| {name} | {100 * s['precision']:.1f} | {100 * s['recall']:.1f} | {100 * s['f1']:.1f} | {interval} | "
+            f"{s['n_pred']} | {s['n_gold']} |"
+        )
+
+    head = ["| {} | P | R | F1 | 95% CI of F1 | corpus | M2E2 |", "| --- | ---: | ---: | ---: | --- | ---: | ---: |"]
+    lines = [
+        f"{check['documents']} M2E2 articles; the corpus's gold against M2E2's human annotation as the reference, "
+        "exact spans, TextEE definitions (x 100, 95% bootstrap interval over documents):",
+        "",
+        head[0].format("metric"),
+        head[1],
+        *(row(m, s) for m, s in check["overall"].items()),
+        "",
+        head[0].format("event type (TC / AC)"),
+        head[1],
+    ]
+    for label, cells in check["event_types"].items():
+        lines += [row(f"{label} {m}", s) for m, s in cells.items()]
+    lines += ["", head[0].format("entity type"), head[1]]
+    lines += [row(label, s) for label, s in check["entity_types"].items()]
     return lines

@@ -21,7 +21,16 @@ DEFAULT_PROVENANCE = Path("corpus/annotations/passes.yaml")
 CREATORS = ("found", "crowdsourced", "expert-generated", "machine-generated", "other")
 MACHINE = "machine-generated"
 NOT_REVIEWED = "never reviewed by a person"
-_PASS_FIELDS = {"file", "made_by", "creator", "reviewed_by_person", "independent_of", "guidelines_version", "date"}
+_PASS_FIELDS = {
+    "file",
+    "made_by",
+    "creator",
+    "reviewed_by_person",
+    "independent_of",
+    "guidelines_version",
+    "date",
+    "preannotation",
+}
 _ADJUDICATION_FIELDS = {"decisions", "made_by", "creator", "reviewed_by_person", "date"}
 _REVISION_FIELDS = {"file", "made_by", "creator", "reviewed_by_person", "guidelines_version", "date"}
 
@@ -38,6 +47,7 @@ class Maker:
     independent_of: tuple[str, ...] = ()
     guidelines_version: str = ""
     date: str = ""
+    preannotation: str = ""  # what the annotators started from (a model, re3d's entities, nothing)
 
 
 @dataclass
@@ -83,6 +93,7 @@ class Provenance:
             text += f", {maker.date}" if maker.date else ""
             text += f", guidelines {maker.guidelines_version}" if maker.guidelines_version else ""
             text += f"; made without seeing {', '.join(maker.independent_of)}" if maker.independent_of else ""
+            text += f"; started from {maker.preannotation}" if maker.preannotation else ""
             parts.append(text + ")")
         lines = [head, "Passes: " + "; ".join(parts) + "."]
         if self.adjudication is not None:
@@ -126,6 +137,7 @@ def _maker(name: str, entry: Any, allowed: set[str], where: dict[str, Any]) -> M
         tuple(str(p) for p in independent),
         str(entry.get("guidelines_version") or ""),
         str(entry.get("date") or ""),
+        str(entry.get("preannotation") or ""),
     )
 
 

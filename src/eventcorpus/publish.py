@@ -125,6 +125,12 @@ LICENCE_POLICY: dict[str, LicencePolicy] = {
         RESTRICTED, "other", "EEAS legal notice: redistribution terms unclear", "eeas-legal-notice"
     ),
     "all-rights-reserved": LicencePolicy(RESTRICTED, "other", "all rights reserved"),
+    "wire-copy": LicencePolicy(
+        RESTRICTED,
+        "other",
+        "the text credits a wire service (AP, Reuters, AFP...) whose copy is not public domain",
+        "wire-copy",
+    ),
     "unknown": LicencePolicy(RESTRICTED, "unknown", "licence unknown"),
 }
 # Publishers whose documents are never published, whatever their licence field says.

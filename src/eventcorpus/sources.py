@@ -5,7 +5,9 @@ licence and its SHA-256. :func:`fetch_sources` materialises the remote files und
 destination folder (``build/sources/`` by default), from their origin over HTTPS or from a
 local mirror laid out like ``../shared/datasets`` (``<path>`` as in the manifest), and checks
 every hash. :func:`corpus_documents` lists the documents the project annotates: every re3d
-document (a re3d folder is one newline-delimited ``documents.json``) and the CEMO report.
+document (a re3d folder is one newline-delimited ``documents.json``), the CEMO report, and the
+M2E2 articles that ``corpus/m2e2_articles.yaml`` selects (Voice of America news as M2E2's file
+holds it; M2E2's own annotation of them is never read here).
 """
 
 from __future__ import annotations
@@ -31,6 +33,16 @@ SOURCES_PATH = REPO_ROOT / "corpus" / "sources.yaml"
 DEFAULT_DEST = Path("build") / "sources"
 CEMO_KEY = "cemo"
 CEMO_PATH = Path("corpus") / "raw" / "cemo_2022-01-06_bases-attacked.txt"
+M2E2_SELECTION_PATH = REPO_ROOT / "corpus" / "m2e2_articles.yaml"
+M2E2_FILE = Path("m2e2") / "text_only_event.json"
+# Wire services whose copy Voice of America carries; their text is not public domain.
+WIRE_SERVICES = {
+    "Associated Press": r"Associated Press|\bAP\b",
+    "Reuters": r"\bReuters\b",
+    "Agence France-Presse": r"Agence France[- ]Presse|\bAFP\b",
+    "Deutsche Presse-Agentur": r"Deutsche Presse-Agentur|\bdpa\b",
+    "Xinhua": r"\bXinhua\b",
+}
 RE3D_FOLDERS = (
     "CENTCOM",
     "US State Department",
@@ -335,10 +347,86 @@ def cemo_document(repo_root: str | Path = REPO_ROOT, source: Source | None = Non
     )
 
 
+def wire_credits(text: str) -> list[str]:
+    """The wire services a text names (as a source, a credit or a photo line), in a fixed order."""
+    return [name for name, pattern in WIRE_SERVICES.items() if re.search(pattern, text)]
+
+
+def m2e2_key(article_id: str) -> str:
+    """The authoring key of an M2E2 article: ``m2e2-<article id>``."""
+    return f"m2e2-{article_id}"
+
+
+def read_m2e2_selection(path: str | Path = M2E2_SELECTION_PATH) -> list[dict[str, Any]]:
+    """The selected articles (``id``, ``rank``, ``second_pass``...) of corpus part 2 (E700 if malformed)."""
+    file = Path(path)
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise EventCorpusError("E004", f"cannot read the M2E2 selection ({exc.strerror})", file=str(file)) from exc
+    articles = data.get("articles") if isinstance(data, dict) else None
+    if not isinstance(articles, list) or not all(
+        isinstance(a, dict) and isinstance(a.get("id"), str) for a in articles
+    ):
+        raise EventCorpusError("E700", "the M2E2 selection has no list of articles with ids", file=str(file))
+    return articles
+
+
+def m2e2_documents(m2e2_file: str | Path, selection: list[dict[str, Any]]) -> list[CorpusDocument]:
+    """The selected M2E2 articles as corpus documents, without M2E2's annotation.
+
+    The text is M2E2's: each kept sentence's words joined by single spaces, one sentence per
+    line (offsets equal the M2E2 reader's, whose sentences are joined by a space). An article
+    whose text names a wire service gets the licence ``wire-copy`` and ``meta["wire_credits"]``;
+    the others are Voice of America's own text, a US government work in the public domain.
+    """
+    from eventcorpus.formats import m2e2 as m2e2_format
+
+    path = Path(m2e2_file)
+    if not path.is_file():
+        raise EventCorpusError(
+            "E703",
+            "cannot read M2E2's text_only_event.json",
+            file=str(path),
+            fix="Run `eventcorpus corpus fetch` first, or give --dest the folder it fetched into.",
+        )
+    wanted = {str(a["id"]): a for a in selection}
+    documents: dict[str, CorpusDocument] = {}
+    for record in m2e2_format.read(path, schema=load_schema(), options={"unit": "article"}):
+        article = record.document.id
+        if article not in wanted:
+            continue
+        text = list(record.document.text)
+        for sentence in record.document.meta["sentences"][1:]:
+            text[int(sentence["start"]) - 1] = "\n"
+        joined = "".join(text)
+        credits = wire_credits(joined)
+        documents[article] = CorpusDocument(
+            key=m2e2_key(article),
+            source=f"m2e2/{article}",
+            text=joined,
+            title=None,
+            url=None,
+            licence="wire-copy" if credits else "public-domain-us-gov",
+            attribution="Voice of America (text as tokenised in M2E2: Li et al., ACL 2020)",
+            meta={
+                "article_id": article,
+                **({"wire_credits": credits} if credits else {}),
+            },
+        )
+    missing = sorted(set(wanted) - set(documents))
+    if missing:
+        raise EventCorpusError(
+            "E704", f"{len(missing)} selected M2E2 articles are not in the file, e.g. {missing[0]}", file=str(path)
+        )
+    return [documents[str(a["id"])] for a in selection]
+
+
 def corpus_documents(
     dest: str | Path = DEFAULT_DEST, *, repo_root: str | Path = REPO_ROOT
 ) -> dict[str, CorpusDocument]:
-    """Every document of the corpus by key: the re3d folders under ``dest`` and the CEMO report."""
+    """Every document of the corpus by key: the re3d folders under ``dest``, the CEMO report and
+    the selected M2E2 articles."""
     licences = {s.name: s for s in load_sources(Path(repo_root) / "corpus" / "sources.yaml")}
     out: dict[str, CorpusDocument] = {}
     for folder in RE3D_FOLDERS:
@@ -351,4 +439,8 @@ def corpus_documents(
             out[doc.key] = doc
     cemo = cemo_document(repo_root, licences.get(CEMO_KEY))
     out[cemo.key] = cemo
+    selection_path = Path(repo_root) / "corpus" / "m2e2_articles.yaml"
+    if selection_path.is_file():
+        for doc in m2e2_documents(Path(dest) / M2E2_FILE, read_m2e2_selection(selection_path)):
+            out[doc.key] = doc
     return out

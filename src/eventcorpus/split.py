@@ -46,6 +46,7 @@ class Unit:
     published: str | None
     text: str
     list_ids: tuple[str, ...] = ()
+    source: str = ""
 
 
 @dataclass
@@ -97,12 +98,15 @@ def record_labels(record: Record) -> Counter[str]:
 
 def units_from_records(records: Iterable[Record]) -> list[Unit]:
     """Turn records into units, joining records that share a group key (union-find)."""
-    raw: list[tuple[str, list[str], Counter[str], str | None, str, tuple[str, ...]]] = []
+    raw: list[tuple[str, list[str], Counter[str], str | None, str, tuple[str, ...], str]] = []
     for record in records:
         meta = record.document.meta
         keys = [f"{k}:{meta[k]}" for k in GROUP_KEYS if meta.get(k) not in (None, "")]
         list_ids = tuple(str(meta[k]) for k in ("sentence_id",) if meta.get(k))
-        raw.append((record.id, keys, record_labels(record), record.document.published, record.document.text, list_ids))
+        document = record.document
+        raw.append(
+            (record.id, keys, record_labels(record), document.published, document.text, list_ids, document.source or "")
+        )
     parent: dict[str, str] = {}
 
     def find(node: str) -> str:
@@ -116,11 +120,11 @@ def units_from_records(records: Iterable[Record]) -> list[Unit]:
             parent[find(f"doc:{doc_id}")] = find(key)
     units = []
     seen: set[str] = set()
-    for doc_id, _keys, labels, published, text, list_ids in raw:
+    for doc_id, _keys, labels, published, text, list_ids, source in raw:
         if doc_id in seen:
             raise EventCorpusError("E401", f"document {doc_id} appears twice in the input", doc_id=doc_id)
         seen.add(doc_id)
-        units.append(Unit(doc_id, find(f"doc:{doc_id}"), labels, published, text, list_ids))
+        units.append(Unit(doc_id, find(f"doc:{doc_id}"), labels, published, text, list_ids, source))
     return units
 
 
@@ -199,8 +203,15 @@ def make_split(
     lists: Path | None = None,
     previous: Mapping[str, Any] | None = None,
     rebalance: bool = False,
+    parts: Mapping[str, Mapping[str, float]] | None = None,
 ) -> SplitResult:
-    """Assign every record to train, dev or test; see the module docstring for the rules."""
+    """Assign every record to train, dev or test; see the module docstring for the rules.
+
+    ``parts`` gives documents whose source starts with a prefix their own ``dev``/``test``
+    proportions (a corpus part added later can fill a small test split without moving a
+    document already assigned); they are recorded in the manifest's settings, and the
+    ones a previous manifest recorded win.
+    """
     if not (0 <= dev < 1 and 0 <= test < 1 and dev + test < 1):
         raise EventCorpusError(
             "E409", f"proportions dev={dev} test={test}", expected="0 <= dev, test and dev + test < 1"
@@ -222,6 +233,13 @@ def make_split(
         seed = int(settings["seed"])
         by = settings["method"]
         cutoff = settings.get("cutoff")
+    part_targets = _part_targets({**(parts or {}), **(settings.get("parts") or {})})
+    if part_targets:
+        settings["parts"] = {prefix: {"dev": t["dev"], "test": t["test"]} for prefix, t in part_targets.items()}
+
+    def target_of(unit: Unit) -> Mapping[str, float]:
+        return next((t for prefix, t in part_targets.items() if unit.source.startswith(prefix)), target)
+
     unassigned: list[str] = []
     if lists is not None:
         assignments, unassigned = _from_lists(units, lists)
@@ -238,7 +256,7 @@ def make_split(
         )
         settings["seed"] = best_seed
         settings["base_seed"] = settings.get("base_seed", seed)
-        assignments = {u.id: split_of(hash_fraction(best_seed, u.group), target) for u in units}
+        assignments = {u.id: split_of(hash_fraction(best_seed, u.group), target_of(u)) for u in units}
     for doc_id, split in kept.items():
         if doc_id in assignments:
             assignments[doc_id] = split
@@ -259,6 +277,21 @@ def make_split(
         moves=moves,
         unassigned=unassigned,
     )
+
+
+def _part_targets(parts: Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, float]]:
+    """Each part's train/dev/test proportions (E409 when they do not add up)."""
+    out: dict[str, dict[str, float]] = {}
+    for prefix, proportions in sorted(parts.items()):
+        dev, test = float(proportions.get("dev", 0.0)), float(proportions.get("test", 0.0))
+        if not (0 <= dev < 1 and 0 <= test < 1 and dev + test < 1):
+            raise EventCorpusError(
+                "E409",
+                f"part {prefix!r}: proportions dev={dev} test={test}",
+                expected="0 <= dev, test and dev + test < 1",
+            )
+        out[prefix] = {"train": 1.0 - dev - test, "dev": dev, "test": test}
+    return out
 
 
 def _parse_date(value: str, doc_id: str | None = None) -> datetime:

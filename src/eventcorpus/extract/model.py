@@ -248,6 +248,18 @@ def calibrate(
     return out
 
 
+def _threshold_line(thresholds: dict[str, Any]) -> str:
+    """``trigger threshold 0.5 (dev TC 63.2), ...``: the calibration as a person reads it."""
+    parts = []
+    for name, found in thresholds.items():
+        if isinstance(found, dict):
+            scores = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in found.items() if k != "value")
+            parts.append(f"{name.replace('_', ' ')} {found.get('value')}" + (f" ({scores})" if scores else ""))
+        else:
+            parts.append(f"{name.replace('_', ' ')} {found}")
+    return ", ".join(parts)
+
+
 def _data_info(path: str | Path, records: Sequence[Record], unaligned: int) -> dict[str, Any]:
     return {
         "path": str(path),
@@ -361,7 +373,7 @@ def train_model(
     dev_gold = [r.annotations for r in dev]
     thresholds = calibrate(model, dev_parsed, dev_gold, dev_vectors)
     timings["calibration"] = time.perf_counter() - mark
-    log(f"calibrated: {thresholds}")
+    log("calibrated on dev: " + _threshold_line(thresholds))
     dev_predicted = model.extract(dev_parsed, vectors=dev_vectors)
     dev_scores = score(dev_gold, dev_predicted, n_bootstrap=1000, seed=config.seed)
     attribute_scores = attribute_accuracy(dev_gold, dev_predicted, schema)

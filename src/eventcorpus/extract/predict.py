@@ -43,6 +43,17 @@ def read_inputs(path: str | Path) -> Iterator[Document]:
         raise EventCorpusError("E504", f"cannot predict on a {source.suffix or 'suffix-less'} file", file=str(source))
 
 
+def count_inputs(path: str | Path) -> int:
+    """How many documents :func:`read_inputs` will yield (non-blank lines of a .jsonl), for progress."""
+    source = Path(path)
+    if source.is_dir():
+        return len(list(source.glob("*.txt")))
+    if source.suffix == ".jsonl" and source.is_file():
+        with source.open("rb") as handle:
+            return sum(1 for line in handle if line.strip())
+    return 1
+
+
 def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
@@ -88,6 +99,8 @@ def predict_file(
     counts = {"documents": 0, "entities": 0, "events": 0, "arguments": 0}
     backup = backup_existing(out_path)
     batches = _batches(read_inputs(input_path), batch_size)
+    total = -(-count_inputs(input_path) // batch_size)
+    label = f"predicting (batches of {batch_size})"
 
     def write(handle: Any, records: list[Record]) -> None:
         for record in records:
@@ -99,12 +112,12 @@ def predict_file(
 
     with atomic_open(out_path) as handle:
         if n_process == 1:
-            for batch in track(batches, "predicting (batches)"):
+            for batch in track(batches, label, total=total):
                 write(handle, annotate_batch(model, batch))
         else:
             context = multiprocessing.get_context("spawn")
             with context.Pool(n_process, initializer=_init_worker, initargs=(str(model_path),)) as pool:
-                for records in track(pool.imap(_annotate_in_worker, batches), "predicting (batches)"):
+                for records in track(pool.imap(_annotate_in_worker, batches), label, total=total):
                     write(handle, records)
     seconds = time.perf_counter() - started
     return {
