@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from eventcorpus.cli import app
 from eventcorpus.corpus import read_records
 from eventcorpus.schema import load_schema
+from eventcorpus.sources import read_m2e2_selection
 from eventcorpus.split import read_manifest
 from eventcorpus.validate import validate
 
@@ -30,7 +31,7 @@ def test_build_runs_end_to_end_and_then_redoes_nothing(shared_datasets: Path, re
     assert "test scores" in first.output
 
     gold = list(read_records(build_dir / "gold.jsonl"))
-    assert len(gold) == 99  # 98 re3d documents and the CEMO report
+    assert len(gold) == 99 + len(read_m2e2_selection())  # 98 re3d documents, the CEMO report, the M2E2 articles
     assert validate(build_dir / "gold.jsonl", schema=load_schema()).errors == 0
     if committed.exists():  # the committed manifest is stable: the build did not move anything
         assert read_manifest(manifest)["assignments"] == read_manifest(committed)["assignments"]

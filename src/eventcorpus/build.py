@@ -518,11 +518,20 @@ def _counts(records: list[Record]) -> dict[str, int]:
 
 
 def _with_m2e2(train_file: Path, sources_dir: Path, out: Path, schema: Schema) -> Path:
-    """The gold training split followed by every M2E2 sentence (more data for the model)."""
+    """The gold training split followed by the M2E2 sentences of every article the corpus does not
+    hold (more data for the model). The corpus's own M2E2 articles are left out wherever their split:
+    in dev or test they would leak, in train their text is already there with the project's annotation."""
     from eventcorpus.formats import get_format
 
+    corpus_articles = {
+        str(r.document.meta["article_id"])
+        for split in ("train", "dev", "test")
+        for r in read_records(train_file.with_name(f"{split}.jsonl"))
+        if (r.document.source or "").startswith("m2e2/")
+    }
     m2e2 = get_format("m2e2").read(
         sources_dir / "m2e2" / "text_only_event.json", schema=schema, options={"unit": "sentence"}
     )
-    write_records(out, [*read_records(train_file), *m2e2])
+    kept = (r for r in m2e2 if r.document.meta["article_id"] not in corpus_articles)
+    write_records(out, [*read_records(train_file), *kept])
     return out
