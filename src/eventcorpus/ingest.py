@@ -984,7 +984,7 @@ def ingest(
     files, skipped, failures = expand_paths(paths)
     by_id: dict[str, Document] = {}
     duplicates: list[dict[str, Any]] = []
-    for path in track(files, "ingest", total=len(files)):
+    for path in track(files, "ingesting", total=len(files), unit="files"):
         for item in iter_file(path, rules, defaults):
             if isinstance(item, EventCorpusError):
                 failures.append(item)

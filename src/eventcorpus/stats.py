@@ -8,6 +8,7 @@ manifest every document is in the split ``all``.
 from __future__ import annotations
 
 import bisect
+import os
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -234,42 +235,55 @@ def markdown_report(stats: CorpusStats, agreement: Agreement | None = None, *, t
 # --- plots --------------------------------------------------------------------------------
 
 
-def write_plots(stats: CorpusStats, directory: str | Path, agreement: Agreement | None = None) -> list[Path]:
-    """PNG plots: label distribution per split, role fill rates, events per document, agreement per label."""
-    import matplotlib
+LOG_SPAN = 50  # counts whose largest is this many times the smallest get a log axis
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+
+def _count_axis(counts: Iterable[int]) -> bool:
+    """Whether counts span orders of magnitude, so that a rare class would vanish on a linear axis."""
+    positive = [c for c in counts if c > 0]
+    return bool(positive) and max(positive) >= LOG_SPAN * min(positive)
+
+
+def _label_bars(ax: Any, container: Any, values: list[int]) -> None:
+    """Write each bar's count at its end (none on an empty bar)."""
+    ax.bar_label(container, labels=[f"{v:,}" if v else "" for v in values], padding=2, fontsize=7)
+
+
+def plot_figures(stats: CorpusStats, agreement: Agreement | None = None) -> dict[str, Any]:
+    """The plots as matplotlib figures by file name (not yet drawn to disk; see :func:`write_plots`).
+
+    Bars carry their counts; a count axis spanning orders of magnitude is logarithmic (and
+    says so) so that rare classes stay visible; the fill-rate heat map's colour bar is in
+    percent, like its cells.
+    """
     import numpy as np
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import PercentFormatter
 
-    folder = Path(directory)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise EventCorpusError("E030", str(exc), file=str(folder)) from exc
-    written: list[Path] = []
+    figures: dict[str, Any] = {}
 
-    def save(fig: Any, name: str) -> None:
-        path = folder / name
-        fig.tight_layout()
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
-        written.append(path)
-
-    fig, axes = plt.subplots(1, 2, figsize=(13, 6))
+    fig = Figure(figsize=(13, 6))
+    axes = fig.subplots(1, 2)
     for ax, table, what in ((axes[0], stats.entities, "entities"), (axes[1], stats.events, "events")):
         labels = sorted(stats.total(table))
         height = 0.8 / max(1, len(stats.splits))
+        log = _count_axis(table[split][label] for split in stats.splits for label in labels)
+        if log:
+            ax.set_xscale("log")
         for i, split in enumerate(stats.splits):
             positions = np.arange(len(labels)) + i * height
-            ax.barh(positions, [table[split][label] for label in labels], height=height, label=split)
+            values = [table[split][label] for label in labels]
+            _label_bars(ax, ax.barh(positions, values, height=height, label=split), values)
         ax.set_yticks(np.arange(len(labels)) + 0.4 - height / 2, labels, fontsize=8)
         ax.invert_yaxis()
-        ax.set_xlabel("count")
+        ax.set_xlabel("count (log scale)" if log else "count")
+        if log:
+            ax.set_xlim(left=0.8)  # a count of 1 still shows as a bar
+        ax.margins(x=0.15)  # room for the counts written after the longest bar
         ax.set_title(f"{what} per type and split")
         if labels:
             ax.legend(fontsize=8)
-    save(fig, "label_distribution.png")
+    figures["label_distribution.png"] = fig
 
     rates = stats.role_fill_rates()
     roles = sorted({r for by_role in rates.values() for r in by_role})
@@ -278,45 +292,73 @@ def write_plots(stats: CorpusStats, directory: str | Path, agreement: Agreement 
     for i, event_type in enumerate(types):
         for j, role in enumerate(roles):
             if role in rates[event_type]:
-                matrix[i, j] = rates[event_type][role]
-    fig, ax = plt.subplots(figsize=(max(6, 0.8 * len(roles) + 3), max(3, 0.45 * len(types) + 2)))
-    image = ax.imshow(matrix, vmin=0, vmax=1, cmap="viridis", aspect="auto")
+                matrix[i, j] = 100 * rates[event_type][role]
+    fig = Figure(figsize=(max(6, 0.8 * len(roles) + 3), max(3, 0.45 * len(types) + 2)))
+    ax = fig.subplots()
+    image = ax.imshow(matrix, vmin=0, vmax=100, cmap="viridis", aspect="auto")
     ax.set_xticks(range(len(roles)), roles, rotation=45, ha="right", fontsize=8)
     ax.set_yticks(range(len(types)), types, fontsize=8)
     for i in range(len(types)):
         for j in range(len(roles)):
             if not np.isnan(matrix[i, j]):
-                colour = "black" if matrix[i, j] > 0.6 else "white"
-                ax.text(j, i, f"{100 * matrix[i, j]:.0f}", ha="center", va="center", fontsize=7, color=colour)
+                colour = "black" if matrix[i, j] > 60 else "white"
+                ax.text(j, i, f"{matrix[i, j]:.0f}", ha="center", va="center", fontsize=7, color=colour)
     ax.set_title("role fill rate (% of events; blank: role not allowed)")
-    fig.colorbar(image, ax=ax)
-    save(fig, "role_fill_rates.png")
+    bar = fig.colorbar(image, ax=ax, format=PercentFormatter(100, decimals=0))
+    bar.set_label("% of the type's events with the role")
+    figures["role_fill_rates.png"] = fig
 
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig = Figure(figsize=(7, 4))
+    ax = fig.subplots()
     counts = Counter(stats.events_per_document)
     xs = sorted(counts)
-    ax.bar(xs, [counts[x] for x in xs], color="#d62828")
+    values = [counts[x] for x in xs]
+    log = _count_axis(values)
+    if log:
+        ax.set_yscale("log")
+    _label_bars(ax, ax.bar(xs, values, color="#d62828"), values)
+    ax.margins(y=0.15)
     ax.set_xlabel("events in the document")
-    ax.set_ylabel("annotation sets")
+    ax.set_ylabel("annotation sets (log scale)" if log else "annotation sets")
     ax.set_title("events per document")
-    save(fig, "events_per_document.png")
+    figures["events_per_document.png"] = fig
 
     if agreement is not None:
         rows = [
-            (f"{table}: {label}", f.value, f.low_support)
+            (f"{table}: {label}", f.value, f.items, f.low_support)
             for table, labels in agreement.labels.items()
             for label, f in labels.items()
             if f.value is not None
         ]
-        fig, ax = plt.subplots(figsize=(8, max(3, 0.3 * len(rows) + 1.5)))
-        colours = ["#bbbbbb" if low else "#2a9d8f" for _, _, low in rows]
-        ax.barh(range(len(rows)), [100 * v for _, v, _ in rows], color=colours)
-        ax.set_yticks(range(len(rows)), [name for name, _, _ in rows], fontsize=8)
+        fig = Figure(figsize=(8, max(3, 0.3 * len(rows) + 1.5)))
+        ax = fig.subplots()
+        colours = ["#bbbbbb" if low else "#2a9d8f" for *_, low in rows]
+        bars = ax.barh(range(len(rows)), [100 * v for _, v, _, _ in rows], color=colours)
+        ax.bar_label(bars, labels=[f"{100 * v:.1f} (n={n:,})" for _, v, n, _ in rows], padding=2, fontsize=7)
+        ax.set_yticks(range(len(rows)), [name for name, *_ in rows], fontsize=8)
         ax.invert_yaxis()
-        ax.set_xlim(0, 100)
-        ax.set_xlabel("exact F1 between annotators (mean over pairs); grey: too few items")
+        ax.set_xlim(0, 115)  # room for the figures written after a bar at 100
+        ax.set_xticks(range(0, 101, 20))
+        ax.set_xlabel("exact F1 between annotators (mean over pairs; n: items); grey: too few items")
         ax.set_title("agreement per label")
-        save(fig, "agreement_per_label.png")
+        figures["agreement_per_label.png"] = fig
+    return figures
+
+
+def write_plots(stats: CorpusStats, directory: str | Path, agreement: Agreement | None = None) -> list[Path]:
+    """PNG plots: label distribution per split, role fill rates, events per document, agreement per label."""
+    folder = Path(directory)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EventCorpusError("E030", str(exc), file=str(folder)) from exc
+    written: list[Path] = []
+    for name, fig in plot_figures(stats, agreement).items():
+        path, part = folder / name, folder / f".{name}.part"
+        fig.tight_layout()
+        fig.savefig(part, dpi=100, format="png")
+        os.replace(part, path)  # a reader never sees half a picture
+        written.append(path)
     return written
 
 

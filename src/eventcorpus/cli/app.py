@@ -17,9 +17,10 @@ from rich.console import Console
 from rich.markup import escape
 
 from eventcorpus import __version__
+from eventcorpus.cli.helpstyle import ProjectTyper
 from eventcorpus.errors import EventCorpusError
 
-app = typer.Typer(
+app = ProjectTyper(
     name="eventcorpus",
     help="Build, check, convert and learn from event-annotated conflict news.",
     no_args_is_help=True,

@@ -9,11 +9,12 @@ import typer
 
 from eventcorpus.authoring import AUTHORING_DIR, apply_standoff, compile_pass, preannotate
 from eventcorpus.cli.app import app, cli_errors, err, out
+from eventcorpus.cli.helpstyle import ProjectTyper
 from eventcorpus.corpus import backup_existing, refuse_input_as_output, write_records
 from eventcorpus.errors import EventCorpusError
 from eventcorpus.sources import DEFAULT_DEST, corpus_documents, fetch_sources, folder_slug
 
-corpus_app = typer.Typer(
+corpus_app = ProjectTyper(
     help="The project's corpus: sources, authoring files, stand-off annotations.", no_args_is_help=True
 )
 app.add_typer(corpus_app, name="corpus")

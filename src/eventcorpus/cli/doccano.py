@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from eventcorpus.cli.app import app, cli_errors, out, warn
+from eventcorpus.cli.helpstyle import ProjectTyper
 from eventcorpus.doccano.client import DoccanoClient
 from eventcorpus.doccano.sync import OFFSET_MODES, pull, push
 from eventcorpus.errors import EventCorpusError
@@ -20,7 +21,7 @@ from eventcorpus.ziplimits import DEFAULT_MAX_MB, DEFAULT_MAX_RATIO, ZipLimits
 USER_ENV = "EVENTCORPUS_DOCCANO_USER"
 PASSWORD_ENV = "EVENTCORPUS_DOCCANO_PASSWORD"
 
-doccano_app = typer.Typer(help="Push documents to a doccano project and pull annotations back.", no_args_is_help=True)
+doccano_app = ProjectTyper(help="Push documents to a doccano project and pull annotations back.", no_args_is_help=True)
 app.add_typer(doccano_app, name="doccano")
 
 Url = Annotated[str, typer.Option("--url", help="doccano server, e.g. http://127.0.0.1:8000.")]

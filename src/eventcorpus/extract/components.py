@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from spacy.util import filter_spans, fix_random_seed, minibatch
 from eventcorpus.extract.config import ArgumentConfig, EntityConfig, TriggerConfig
 from eventcorpus.extract.data import Mention, Parsed
 from eventcorpus.extract.features import entity_tags, pair_features, trigger_features, word_features
+from eventcorpus.progress import track
 from eventcorpus.records import ARGUMENT_SPAN_LABEL, Record
 from eventcorpus.schema import Schema
 
@@ -86,6 +87,11 @@ def _ner_examples(nlp: Language, records: Sequence[Record]) -> tuple[list[Exampl
     return examples, dropped
 
 
+def _ner_batches(examples: list[Example], size: int, description: str) -> Iterator[list[Example]]:
+    """One epoch's minibatches, with progress in examples (a bar, or lines away from a terminal)."""
+    return track(minibatch(examples, size=size), description, len(examples), unit="examples", size=len)
+
+
 def train_spacy_ner(
     train: Sequence[Record],
     dev: Sequence[Record],
@@ -109,7 +115,7 @@ def train_spacy_ner(
         for epoch in range(1, epochs + 1):
             rng.shuffle(train_examples)
             losses: dict[str, float] = {}
-            for batch in minibatch(train_examples, size=config.batch_size):
+            for batch in _ner_batches(train_examples, config.batch_size, f"ner refit epoch {epoch}/{epochs}"):
                 nlp.update(batch, drop=config.dropout, sgd=optimizer, losses=losses)
             log(f"ner refit epoch {epoch}/{epochs}: loss {losses.get('ner', 0.0):.1f}")
         return nlp, {"epochs": epochs, "dropped_gold_spans": dropped}
@@ -118,7 +124,7 @@ def train_spacy_ner(
     for epoch in range(1, config.max_epochs + 1):
         rng.shuffle(train_examples)
         losses = {}
-        for batch in minibatch(train_examples, size=config.batch_size):
+        for batch in _ner_batches(train_examples, config.batch_size, f"ner epoch {epoch}"):
             nlp.update(batch, drop=config.dropout, sgd=optimizer, losses=losses)
         score = float(nlp.evaluate(dev_examples)["ents_f"] or 0.0) if dev_examples else 0.0
         log(f"ner epoch {epoch}: loss {losses.get('ner', 0.0):.1f}, dev F1 {100 * score:.1f}")

@@ -21,6 +21,7 @@ from eventcorpus.extract.components import TriggerClassifier
 from eventcorpus.extract.config import EncoderConfig, TriggerConfig
 from eventcorpus.extract.data import Parsed, Unit, sentence_units
 from eventcorpus.extract.encoder import load_pretrained, tokenize_units
+from eventcorpus.progress import track
 
 NONE = "O"
 
@@ -182,7 +183,7 @@ class FineTunedTriggers:
                 batches.extend(chunk[b : b + size] for b in range(0, len(chunk), size))
             rng.shuffle(batches)
             total = 0.0
-            for batch in batches:
+            for batch in track(batches, f"trigger encoder epoch {epoch}/{epochs}", len(batches), unit="batches"):
                 inputs, first = self._batch(parsed, batch)
                 gold = torch.full(first.shape, -100, dtype=torch.long)
                 kept = (first >= 0).cpu()  # read element by element on the CPU, whatever the device

@@ -99,8 +99,8 @@ def predict_file(
     counts = {"documents": 0, "entities": 0, "events": 0, "arguments": 0}
     backup = backup_existing(out_path)
     batches = _batches(read_inputs(input_path), batch_size)
-    total = -(-count_inputs(input_path) // batch_size)
-    label = f"predicting (batches of {batch_size})"
+    total = count_inputs(input_path)
+    label = "predicting"
 
     def write(handle: Any, records: list[Record]) -> None:
         for record in records:
@@ -112,12 +112,14 @@ def predict_file(
 
     with atomic_open(out_path) as handle:
         if n_process == 1:
-            for batch in track(batches, label, total=total):
+            for batch in track(batches, label, total=total, unit="documents", size=len):
                 write(handle, annotate_batch(model, batch))
         else:
             context = multiprocessing.get_context("spawn")
             with context.Pool(n_process, initializer=_init_worker, initargs=(str(model_path),)) as pool:
-                for records in track(pool.imap(_annotate_in_worker, batches), label, total=total):
+                for records in track(
+                    pool.imap(_annotate_in_worker, batches), label, total=total, unit="documents", size=len
+                ):
                     write(handle, records)
     seconds = time.perf_counter() - started
     return {
