@@ -261,9 +261,13 @@ def m2e2_disagreements(gold_path: Path, dest: Path) -> list[dict[str, Any]]:
         text = texts[mine.doc_id]
         a, b = all_tuples(mine), all_tuples(ref)
         for metric in ("TC", "AC", "entities"):
-            for side, only in (("project only", a[metric] - b[metric]), ("m2e2 only", b[metric] - a[metric])):
+            for side, only, other in (
+                ("project only", a[metric] - b[metric], b[metric]),
+                ("m2e2 only", b[metric] - a[metric], a[metric]),
+            ):
                 for item in sorted(only, key=str):
-                    start, end = (item[2], item[3]) if metric == "AC" else (item[1], item[2])
+                    start, end = _span(metric, item)
+                    near = [list(o) for o in sorted(other, key=str) if _overlaps(_span(metric, o), (start, end))]
                     out.append(
                         {
                             "doc_id": mine.doc_id,
@@ -272,14 +276,34 @@ def m2e2_disagreements(gold_path: Path, dest: Path) -> list[dict[str, Any]]:
                             "item": list(item),
                             "text": text[start:end],
                             "context": context(text, start, end),
+                            "other_side_overlapping": near,
                         }
                     )
     return out
 
 
-def sample_disagreements(items: list[dict[str, Any]], n: int = 50, seed: int = 0) -> list[dict[str, Any]]:
-    """A seeded random sample of ``n`` disagreements, in document order."""
-    picked = random.Random(seed).sample(range(len(items)), min(n, len(items)))
+def _span(metric: str, item: tuple[Any, ...]) -> tuple[int, int]:
+    """The span a scored tuple points at: (doc, type, start, end, role) for AC, (doc, start, end, ...) else."""
+    return (item[2], item[3]) if metric == "AC" else (item[1], item[2])
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def sample_disagreements(
+    items: list[dict[str, Any]], n: int = 50, seed: int = 0, quotas: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """A seeded random sample of ``n`` disagreements, in document order; with ``quotas``
+    (metric -> count) that many of each metric instead, so rarer layers are read too."""
+    rng = random.Random(seed)
+    if quotas is None:
+        picked = rng.sample(range(len(items)), min(n, len(items)))
+    else:
+        picked = []
+        for metric, count in quotas.items():
+            pool = [i for i, item in enumerate(items) if item["metric"] == metric]
+            picked += rng.sample(pool, min(count, len(pool)))
     return [items[i] for i in sorted(picked)]
 
 
