@@ -453,7 +453,7 @@ def test_documents_configuration_reads_back_as_the_records(release, offline, sch
 
 
 def test_dry_run_on_the_project_corpus(shared_datasets, repo, tmp_path, offline, schema):
-    """The project's own pass-1 corpus: the gate leaves out BBC (NC), EEAS and CEMO; the folder loads."""
+    """The project's own pass-1 corpus: the gate leaves out BBC (NC), EEAS, CEMO and wire copy; the folder loads."""
     from eventcorpus.authoring import apply_standoff
     from eventcorpus.sources import corpus_documents, fetch_sources
     from eventcorpus.split import make_split
@@ -467,8 +467,9 @@ def test_dry_run_on_the_project_corpus(shared_datasets, repo, tmp_path, offline,
     restricted = {
         r.id
         for r in records
-        if r.document.licence in ("CC-BY-NC-3.0", "EEAS-legal-notice", "all-rights-reserved", "unknown")
+        if r.document.licence in ("CC-BY-NC-3.0", "EEAS-legal-notice", "all-rights-reserved", "unknown", "wire-copy")
     }
+    assert sum(r.document.licence == "wire-copy" for r in records) == 14  # M2E2 articles that name a wire service
     assert restricted and {e.doc_id for e in built.excluded} == restricted
     cemo = [r.id for r in records if r.document.source == "cemo"]
     assert cemo and cemo[0] in restricted

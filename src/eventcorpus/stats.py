@@ -186,6 +186,15 @@ def markdown_report(stats: CorpusStats, agreement: Agreement | None = None, *, t
             [
                 ["documents", *(data["documents"].get(s, 0) for s in columns)],
                 ["tokens", *(data["tokens"].get(s, 0) for s in columns)],
+                ["events", *(sum(data["events"].get(s, {}).values()) for s in columns)],
+                ["arguments", *(sum(data["arguments"].get(s, {}).values()) for s in columns)],
+                [
+                    "events per 1,000 tokens",
+                    *(
+                        f"{1000 * sum(data['events'].get(s, {}).values()) / max(data['tokens'].get(s, 0), 1):.1f}"
+                        for s in columns
+                    ),
+                ],
             ],
         )
     )
