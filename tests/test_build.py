@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -86,3 +87,19 @@ def test_up_to_date_with_an_empty_output_folder(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     (tmp_path / "in.txt").write_text("x", encoding="utf-8")
     assert not up_to_date([tmp_path / "out"], [tmp_path / "in.txt"])
+
+
+def test_a_backup_kept_inside_an_output_folder_does_not_make_it_stale(tmp_path: Path) -> None:
+    """Exports keep their former selves as NAME.<time>.bak: a rebuild must not redo the step for them."""
+    from eventcorpus.build import up_to_date
+
+    source = tmp_path / "gold.jsonl"
+    source.write_text("{}\n", encoding="utf-8")
+    out = tmp_path / "export"
+    (out / "hf.20260101T000000Z.bak").mkdir(parents=True)
+    old = out / "hf.20260101T000000Z.bak" / "README.md"
+    old.write_text("old", encoding="utf-8")
+    os.utime(old, (0, 0))
+    (out / "hf").mkdir()
+    (out / "hf" / "README.md").write_text("new", encoding="utf-8")
+    assert up_to_date([out], [source])

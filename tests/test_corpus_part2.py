@@ -119,11 +119,13 @@ def test_the_m2e2_check_scores_agreement_as_100_and_ignores_what_m2e2_cannot_mar
     annotations = gold.annotations
     assert annotations.events, "the article has M2E2 events"
     first = annotations.events[0]
-    # what only the project's schema has: a TIME entity, a Time argument, a Conflict:Threaten event
+    # what only the project's schema has: a TIME entity, a Time argument, a Conflict:Threaten event,
     time = Entity("Tnew", 0, 3, "TIME")
     annotations.entities.append(time)
     annotations.events[0] = Event(first.id, first.type, first.trigger, [*first.arguments, Argument("Time", "Tnew")])
     annotations.events.append(Event("Enew", "Conflict:Threaten", Trigger(4, 8), []))
+    # and a shared type marked generic, which the schema says to drop for ACE-comparable use
+    annotations.events.append(Event("Egen", "Conflict:Attack", Trigger(9, 12), [], {"genericity": "generic"}))
     path = tmp_path / "gold.jsonl"
     write_records(path, [gold])
     check = _check(path, shared_datasets)

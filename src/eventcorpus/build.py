@@ -110,7 +110,9 @@ def up_to_date(outputs: Iterable[Path], inputs: Iterable[Path]) -> bool:
     if not output_files or not all(p.exists() for p in output_files):
         return False
     newest_input = max((p.stat().st_mtime for p in _files(inputs)), default=0.0)
-    oldest_output = min((p.stat().st_mtime for p in _files(output_files)), default=-1.0)
+    # backups an output keeps of its former self (NAME.<time>.bak) are old on purpose: not outputs
+    written = [p for p in _files(output_files) if not any(part.endswith(".bak") for part in p.parts)]
+    oldest_output = min((p.stat().st_mtime for p in written), default=-1.0)
     return oldest_output >= newest_input
 
 
@@ -331,9 +333,7 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
 
     m2e2 = runner.run("m2e2-check", [gold_file, sources_dir], [m2e2_file, m2e2_disagreements_file], check_against_m2e2)
     if settings.strategy == DECISIONS and settings.decisions is None:
-        from eventcorpus.external import m2e2_lines
-
-        update_generated_block(readme_file, M2E2_BLOCK, "\n".join(m2e2_lines(m2e2.summary)))
+        update_generated_block(readme_file, M2E2_BLOCK, "\n".join(_m2e2_block(m2e2.summary, root)))
 
     manifest_file = settings.manifest_path
 
@@ -424,14 +424,15 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
 
     def publish_dry_run() -> dict[str, Any]:
         from eventcorpus.card import card_info_from_readme
-        from eventcorpus.external import m2e2_lines, re3d_lines
+        from eventcorpus.external import re3d_lines, sorted_sample_lines
         from eventcorpus.publish import load_agreement, publish
         from eventcorpus.split import read_manifest
 
         gold_records = list(read_records(gold_file))
         external = ["### Events and entities against M2E2 (people's annotation, corpus part 2)", ""]
-        external += [*m2e2_lines(m2e2.summary), "", "### Entities against re3d (people's annotation, v0.1)", ""]
-        external += re3d_lines(re3d.summary)
+        external += [*_m2e2_block(m2e2.summary, root), "", "### Entities against re3d (people's annotation, v0.1)", ""]
+        external += [*re3d_lines(re3d.summary), ""]
+        external += sorted_sample_lines(root / "corpus" / "checks" / "re3d_disagreements_sorted.jsonl", "re3d")
         in_m2e2 = sorted(
             str(r.document.meta["article_id"]) for r in gold_records if (r.document.source or "").startswith("m2e2/")
         )
@@ -456,7 +457,16 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
 
     runner.run(
         "publish",
-        [gold_file, manifest_file, agreement_file, gold_agreement_file, readme_file, provenance_file, m2e2_file],
+        [
+            gold_file,
+            manifest_file,
+            agreement_file,
+            gold_agreement_file,
+            readme_file,
+            provenance_file,
+            m2e2_file,
+            root / "corpus" / "checks",
+        ],
         [release_dir],
         publish_dry_run,
     )
@@ -468,6 +478,14 @@ ADJUDICATION_BLOCK = "adjudication"
 RE3D_BLOCK = "re3d-check"
 M2E2_BLOCK = "m2e2-check"
 GOLD_ANNOTATOR = "gold"
+
+
+def _m2e2_block(check: dict[str, Any], root: Path) -> list[str]:
+    """The M2E2 check's tables and the count of its hand-sorted disagreement sample."""
+    from eventcorpus.external import m2e2_lines, sorted_sample_lines
+
+    sample = sorted_sample_lines(root / "corpus" / "checks" / "m2e2_disagreements_sorted.jsonl", "M2E2")
+    return [*m2e2_lines(check), *([""] + sample if sample else [])]
 
 
 def _check_valid(path: Path, schema: Schema) -> None:

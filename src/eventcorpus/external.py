@@ -3,7 +3,8 @@
 M2E2 (:func:`m2e2_check`): on the M2E2 articles of corpus part 2, the project's gold is
 scored against M2E2's human annotation (the reference) with the project's TextEE-definition
 scorer, on what both inventories mark: the eight ACE event types M2E2 has, the roles
-M2E2 uses for them (Time and the project's other roles are left out), and the entity types
+M2E2 uses for them (Time and the project's other roles are left out; events the project marks generic are
+left out too, as the schema says for ACE-comparable use), and the entity types
 that map (PER ORG GPE LOC FAC VEH WEA, and M2E2's VALUE as NUM). Entities M2E2's reader
 creates only to hold an argument are not M2E2 entity mentions and are left out, as are
 the project's ARG fillers. The texts are the same: corpus part 2 takes M2E2's tokenised
@@ -30,7 +31,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from eventcorpus.corpus import read_records
+from eventcorpus.corpus import iter_json_lines, read_records
 from eventcorpus.records import ARGUMENT_SPAN_LABEL, AnnotationSet, Entity, Event
 from eventcorpus.schema import load_schema
 from eventcorpus.scoring import all_tuples, context, score
@@ -177,15 +178,18 @@ M2E2_METRICS = ("TI", "TC", "AI", "AC", "entities")
 
 
 def shared_view(annotations: AnnotationSet, doc_id: str, annotator: str, roles: dict[str, set[str]]) -> AnnotationSet:
-    """What both inventories can mark: the shared event types and their M2E2 roles, mapped entity types."""
+    """What both inventories can mark: the shared event types and their M2E2 roles, mapped entity types.
+
+    Events marked generic are left out, as the schema's genericity attribute says to do for
+    ACE/M2E2-comparable use (M2E2 has no such attribute)."""
     entities = [
         e for e in annotations.entities if e.label in M2E2_ENTITY_TYPES and not e.meta.get("created_for_argument")
     ]
     by_id = {e.id: e for e in annotations.entities}
     events = []
     for event in annotations.events:
-        if event.type not in roles:
-            continue
+        if event.type not in roles or event.attributes.get("genericity") == "generic":
+            continue  # the schema: generic events are dropped for ACE/M2E2-comparable use
         kept = [a for a in event.arguments if a.role in roles[event.type] and a.entity_id in by_id]
         events.append(Event(event.id, event.type, event.trigger, kept))
     kept_ids = {e.id for e in entities}
@@ -323,7 +327,8 @@ def m2e2_lines(check: dict[str, Any]) -> list[str]:
     head = ["| {} | P | R | F1 | 95% CI of F1 | corpus | M2E2 |", "| --- | ---: | ---: | ---: | --- | ---: | ---: |"]
     lines = [
         f"{check['documents']} M2E2 articles; the corpus's gold against M2E2's human annotation as the reference, "
-        "exact spans, TextEE definitions (x 100, 95% bootstrap interval over documents):",
+        "exact spans, TextEE definitions, the project's generic events left out (x 100, 95% bootstrap interval "
+        "over documents):",
         "",
         head[0].format("metric"),
         head[1],
@@ -337,3 +342,16 @@ def m2e2_lines(check: dict[str, Any]) -> list[str]:
     lines += ["", head[0].format("entity type"), head[1]]
     lines += [row(label, s) for label, s in check["entity_types"].items()]
     return lines
+
+
+def sorted_sample_lines(path: Path, reference: str) -> list[str]:
+    """One line counting a hand-sorted sample of disagreements (``category`` on each JSON line)."""
+    if not path.is_file():
+        return []
+    rows = [row for _, row in iter_json_lines(path)]
+    counts = Counter(str(row.get("category")) for row in rows)
+    parts = ", ".join(f"{counts[c]} {c}s" for c in ("guideline difference", "project error", "reference error"))
+    return [
+        f"A seeded sample of {len(rows)} disagreements with {reference}, each read and sorted by an annotation "
+        f"agent (not a person), in `{path.parent.name}/{path.name}`: {parts}."
+    ]
