@@ -416,7 +416,12 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
         predict_file(model_dir, split_dir / "test.jsonl", predictions)
         evaluation = evaluate_files(split_dir / "test.jsonl", predictions)
         write_json(evaluation_file, evaluation.to_dict())
-        return {"f1": {metric: round(evaluation.scores.f1(metric), 4) for metric in evaluation.scores.metrics}}
+        metrics = evaluation.scores.metrics
+        return {
+            "f1": {metric: round(evaluation.scores.f1(metric), 4) for metric in metrics},
+            "f1_ci": {m: [round(x, 4) for x in s.ci["f1"]] for m, s in metrics.items() if s.ci and "f1" in s.ci},
+            "documents": evaluation.scores.documents,
+        }
 
     runner.run("evaluate", [model_dir, split_dir], [evaluation_file], evaluate)
 

@@ -86,8 +86,17 @@ def print_summary(report: BuildReport, build_dir: Path) -> None:
             f"({_counts(revised['by_op'])})"
         )
     out.print(f"split: {_counts(report.step('split').summary.get('counts') or {})}")
-    scores = report.step("evaluate").summary.get("f1", {})
-    out.print("test scores (F1 x 100): " + ", ".join(f"{m} {100 * v:.1f}" for m, v in scores.items()))
+    evaluated = report.step("evaluate").summary
+    scores, intervals = evaluated.get("f1", {}), evaluated.get("f1_ci", {})
+    where = f", {evaluated['documents']} test documents" if evaluated.get("documents") else ""
+    out.print(
+        f"test scores (F1 x 100, 95% bootstrap interval{where}): "
+        + ", ".join(
+            f"{m} {100 * v:.1f}"
+            + (f" [{100 * intervals[m][0]:.1f}–{100 * intervals[m][1]:.1f}]" if m in intervals else "")
+            for m, v in scores.items()
+        )
+    )
     out.print("artefacts:")
     for name, where in [
         ("gold", "gold.jsonl"),
