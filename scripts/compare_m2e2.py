@@ -17,7 +17,7 @@ import json
 import sys
 from pathlib import Path
 
-from eventcorpus.external import m2e2_check, m2e2_disagreements, m2e2_lines, sample_disagreements
+from eventcorpus.external import m2e2_check, m2e2_disagreements, m2e2_lines, m2e2_sets, sample_disagreements
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,11 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.sample and args.out is None:
         parser.error("--sample needs --out")
-    check = m2e2_check(args.gold, args.dest, n_bootstrap=args.bootstrap, seed=args.seed)
+    sets = m2e2_sets(args.gold, args.dest)
+    check = m2e2_check(args.gold, args.dest, n_bootstrap=args.bootstrap, seed=args.seed, sets=sets)
     print(f"reference: M2E2 (people's annotation); compared: {args.gold}")
     print("\n".join(m2e2_lines(check)))
     if args.sample:
-        items = m2e2_disagreements(args.gold, args.dest)
+        items = m2e2_disagreements(args.gold, args.dest, sets=sets)
         share = {"TC": 0.4, "AC": 0.3, "entities": 0.3}
         quotas = {metric: round(args.sample * part) for metric, part in share.items()}
         chosen = sample_disagreements(items, args.sample, args.seed, quotas)

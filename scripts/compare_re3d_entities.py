@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 from pathlib import Path
 
-from eventcorpus.external import disagreements, re3d_check, re3d_lines, sets_for_comparison
+from eventcorpus.external import disagreements, re3d_check, re3d_lines, sample_disagreements, sets_for_comparison
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps(check, indent=2) + "\n", encoding="utf-8")
     if args.sample:
         items = disagreements(*sets_for_comparison(args.gold, args.dest))
-        chosen = random.Random(args.seed).sample(items, min(args.sample, len(items)))
+        chosen = sample_disagreements(items, args.sample, args.seed)
         with args.out.open("w", encoding="utf-8") as handle:
             for item in chosen:
                 handle.write(json.dumps(item, ensure_ascii=False) + "\n")

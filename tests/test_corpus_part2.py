@@ -58,6 +58,13 @@ def test_an_article_missing_from_the_m2e2_file_is_named(shared_datasets: Path) -
         m2e2_documents(shared_datasets / M2E2_FILE, [{"id": "VOA_EN_NW_1999.01.01.0"}])
 
 
+def test_a_selection_file_that_is_not_yaml_is_a_coded_error(tmp_path: Path) -> None:
+    bad = tmp_path / "m2e2_articles.yaml"
+    bad.write_text("articles: [ {id: x\n", encoding="utf-8")
+    with pytest.raises(Exception, match="E700"):
+        read_m2e2_selection(bad)
+
+
 def test_the_licence_gate_leaves_out_wire_copy_and_keeps_voas_own_text(shared_datasets: Path) -> None:
     documents = m2e2_documents(shared_datasets / M2E2_FILE, [{"id": VOA_ONLY}, {"id": QUOTES_REUTERS}])
     records = [

@@ -324,11 +324,12 @@ def build(settings: BuildSettings, *, log: Log = _quiet) -> BuildReport:
 
     def check_against_m2e2() -> dict[str, Any]:
         from eventcorpus.corpus import write_json_lines
-        from eventcorpus.external import m2e2_check, m2e2_disagreements
+        from eventcorpus.external import m2e2_check, m2e2_disagreements, m2e2_sets
 
-        check = m2e2_check(gold_file, sources_dir)
+        sets = m2e2_sets(gold_file, sources_dir)  # the corpus and M2E2 read once for both
+        check = m2e2_check(gold_file, sources_dir, sets=sets)
         write_json(m2e2_file, check)
-        write_json_lines(m2e2_disagreements_file, m2e2_disagreements(gold_file, sources_dir))
+        write_json_lines(m2e2_disagreements_file, m2e2_disagreements(gold_file, sources_dir, sets=sets))
         return check
 
     m2e2 = runner.run("m2e2-check", [gold_file, sources_dir], [m2e2_file, m2e2_disagreements_file], check_against_m2e2)

@@ -216,7 +216,10 @@ def m2e2_reference(dest: Path) -> dict[str, AnnotationSet]:
     return {r.document.id: r.annotations for r in records}
 
 
-def m2e2_sets(gold_path: Path, dest: Path) -> tuple[list[AnnotationSet], list[AnnotationSet], dict[str, str]]:
+Compared = tuple[list[AnnotationSet], list[AnnotationSet], dict[str, str]]  # ours, the reference, texts by id
+
+
+def m2e2_sets(gold_path: Path, dest: Path) -> Compared:
     """The project's gold and M2E2's annotation of corpus part 2, each reduced to the shared inventory.
 
     Entity-only scores use every mapped entity; the event metrics only the shared types, whose
@@ -240,9 +243,13 @@ def m2e2_sets(gold_path: Path, dest: Path) -> tuple[list[AnnotationSet], list[An
     return ours, theirs, texts
 
 
-def m2e2_check(gold_path: Path, dest: Path, *, n_bootstrap: int = 1000, seed: int = 0) -> dict[str, Any]:
-    """TI/TC/AI/AC and entity scores of the corpus's M2E2 articles against M2E2 (the reference)."""
-    ours, theirs, _ = m2e2_sets(gold_path, dest)
+def m2e2_check(
+    gold_path: Path, dest: Path, *, n_bootstrap: int = 1000, seed: int = 0, sets: Compared | None = None
+) -> dict[str, Any]:
+    """TI/TC/AI/AC and entity scores of the corpus's M2E2 articles against M2E2 (the reference).
+
+    ``sets`` (from :func:`m2e2_sets`) spares reading the corpus and M2E2 again."""
+    ours, theirs, _ = sets or m2e2_sets(gold_path, dest)
     if not ours:
         return {"documents": 0}
     scores = score(theirs, ours, n_bootstrap=n_bootstrap, seed=seed)
@@ -257,9 +264,9 @@ def m2e2_check(gold_path: Path, dest: Path, *, n_bootstrap: int = 1000, seed: in
     return {"documents": len(ours), "overall": overall, "event_types": event_types, "entity_types": entity_types}
 
 
-def m2e2_disagreements(gold_path: Path, dest: Path) -> list[dict[str, Any]]:
+def m2e2_disagreements(gold_path: Path, dest: Path, *, sets: Compared | None = None) -> list[dict[str, Any]]:
     """Every trigger (TC), argument (AC) and entity that only one side has, with its context."""
-    ours, theirs, texts = m2e2_sets(gold_path, dest)
+    ours, theirs, texts = sets or m2e2_sets(gold_path, dest)
     out: list[dict[str, Any]] = []
     for mine, ref in zip(ours, theirs, strict=True):
         text = texts[mine.doc_id]

@@ -364,6 +364,8 @@ def read_m2e2_selection(path: str | Path = M2E2_SELECTION_PATH) -> list[dict[str
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
     except OSError as exc:
         raise EventCorpusError("E004", f"cannot read the M2E2 selection ({exc.strerror})", file=str(file)) from exc
+    except yaml.YAMLError as exc:
+        raise EventCorpusError("E700", f"the M2E2 selection is not YAML: {exc}", file=str(file)) from exc
     articles = data.get("articles") if isinstance(data, dict) else None
     if not isinstance(articles, list) or not all(
         isinstance(a, dict) and isinstance(a.get("id"), str) for a in articles
@@ -398,7 +400,12 @@ def m2e2_documents(m2e2_file: str | Path, selection: list[dict[str, Any]]) -> li
             continue
         text = list(record.document.text)
         for sentence in record.document.meta["sentences"][1:]:
-            text[int(sentence["start"]) - 1] = "\n"
+            between = int(sentence["start"]) - 1
+            if text[between] != " ":  # the reader joins sentences with one space; anything else moved offsets
+                raise EventCorpusError(
+                    "E150", f"sentences of {article} are not joined by one space", file=str(path), doc_id=article
+                )
+            text[between] = "\n"
         joined = "".join(text)
         credits = wire_credits(joined)
         documents[article] = CorpusDocument(
